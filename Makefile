@@ -1,0 +1,92 @@
+# Single entry point: `make shell` to chat, `make test` to run every check.
+# Everything runs inside .venv, created by `make install`.
+
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?=
+export PYTHON
+
+MODEL := models/assistant.tar.gz
+SPACY_PIPELINE := models/spacy_zh
+SPACY_STAMP := $(SPACY_PIPELINE)/meta.json
+INSTALL_STAMP := $(VENV)/.installed
+ACTIONS_PORT := 5055  # must match action_endpoint in endpoints.yml
+RASA_PORT ?= 5005
+NLU_MIN_ACCURACY ?= 0.93
+
+TRAINING_DATA := $(shell find data/nlu data/rules data/stories -name '*.yml')
+PIPELINE_INPUTS := $(wildcard nlp/*.py) data/segmentation/user_dict.txt data/entities/regions.yml
+
+# Quiet, offline-friendly defaults for Rasa and TensorFlow.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::UserWarning
+# The action server listens on loopback only unless told otherwise.
+export SANIC_HOST ?= 127.0.0.1
+
+.PHONY: help install pipeline train shell run actions test test-unit validate test-nlu test-core lock clean
+
+help:
+	@echo "make shell    chat with the assistant in the terminal (installs and trains first if needed)"
+	@echo "make test     run every check: unit and server tests, data validation, NLU and dialogue tests"
+	@echo "make install  create .venv and build the Chinese spaCy pipeline"
+	@echo "make train    train the model when data or configuration changed"
+	@echo "make run      start the Rasa server with its HTTP API and channels, plus the action server"
+	@echo "make actions  start the action server alone"
+
+install: $(INSTALL_STAMP) $(SPACY_STAMP)
+
+$(INSTALL_STAMP): requirements/build.txt requirements/lock.txt scripts/install-pkuseg scripts/find-python
+	@interpreter=$$(scripts/find-python) && \
+	  { [ -x $(BIN)/python ] || $$interpreter -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/build.txt
+	scripts/install-pkuseg $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements/lock.txt
+	touch $@
+
+pipeline: $(SPACY_STAMP)
+
+$(SPACY_STAMP): $(PIPELINE_INPUTS) $(INSTALL_STAMP)
+	$(BIN)/python -m nlp.build_spacy_zh --out $(SPACY_PIPELINE)
+
+train: $(MODEL)
+
+# SpacyNLP fingerprints the pipeline by its path only, so a rebuilt pipeline forces a full retrain.
+$(MODEL): config.yml domain.yml $(TRAINING_DATA) $(SPACY_STAMP)
+	$(BIN)/rasa train --fixed-model-name assistant --out models \
+	  $(if $(filter $(SPACY_STAMP),$?),--force)
+	@touch $@
+
+shell: $(MODEL)
+	scripts/with-action-server $(ACTIONS_PORT) $(BIN)/rasa shell --model $(MODEL)
+
+run: $(MODEL)
+	scripts/with-action-server $(ACTIONS_PORT) \
+	  $(BIN)/rasa run --model $(MODEL) --enable-api --port $(RASA_PORT) --credentials credentials.yml --endpoints endpoints.yml
+
+actions: install
+	$(BIN)/rasa run actions --port $(ACTIONS_PORT)
+
+test: validate test-unit test-nlu test-core
+
+validate: install
+	$(BIN)/rasa data validate --fail-on-warnings
+
+test-unit: $(MODEL)
+	$(BIN)/python -m pytest tests
+
+test-nlu: $(MODEL)
+	$(BIN)/rasa test nlu --model $(MODEL) --nlu tests/nlu/test_nlu.yml --out reports/nlu
+	$(BIN)/python scripts/check-nlu-report reports/nlu/intent_report.json --min-accuracy $(NLU_MIN_ACCURACY)
+
+test-core: $(MODEL)
+	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --out reports/core --fail-on-prediction-errors
+
+# Re-resolves requirements/app.txt in a scratch environment and rewrites requirements/lock.txt.
+lock:
+	scripts/lock-requirements
+
+clean:
+	rm -rf $(VENV) models/*.tar.gz $(SPACY_PIPELINE) reports results .rasa

@@ -1,0 +1,1 @@
+"""Custom actions served by the rasa_sdk action server (`make actions`)."""

@@ -1,0 +1,1 @@
+"""Chinese language pipeline: the spaCy + pkuseg model that Rasa's SpacyNLP loads."""

@@ -1,0 +1,97 @@
+"""Builds the spaCy `zh` pipeline that Rasa's SpacyNLP loads by path.
+
+The pipeline segments with pkuseg, initialised from the pretrained default model that the
+pkuseg package ships, extended with the domain dictionary in data/segmentation/, and tags
+province and city names with an entity_ruler built from data/entities/regions.yml.
+
+    python -m nlp.build_spacy_zh --out models/spacy_zh
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+from pathlib import Path
+from typing import Iterable, List
+
+import spacy
+from spacy.language import Language
+
+from nlp.regions import Region, entity_patterns, load_regions
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_USER_DICT = ROOT / "data" / "segmentation" / "user_dict.txt"
+DEFAULT_REGIONS = ROOT / "data" / "entities" / "regions.yml"
+PIPELINE_NAME = "social_security_zh"
+PIPELINE_VERSION = "1.0.0"
+
+
+def pkuseg_default_model_dir() -> Path:
+    """The pretrained model inside the installed pkuseg package (features.pkl, weights.npz)."""
+    import pkuseg
+
+    model_dir = Path(pkuseg.__file__).resolve().parent / "models" / "default"
+    for required in ("features.pkl", "weights.npz"):
+        if not (model_dir / required).is_file():
+            raise FileNotFoundError(
+                f"pkuseg's default model is incomplete: {model_dir / required} is missing. "
+                "Reinstall with 'make install'."
+            )
+    return model_dir
+
+
+def read_word_list(path: Path) -> List[str]:
+    """Words one per line; blank lines and '#' comments ignored."""
+    words = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word = line.split("#", 1)[0].strip()
+        if word:
+            words.append(word)
+    return words
+
+
+def segmentation_words(user_words: Iterable[str], regions: Iterable[Region]) -> List[str]:
+    """Domain words plus every region name, in first-seen order without repeats."""
+    return list(dict.fromkeys([*user_words, *(region.text for region in regions)]))
+
+
+def build_pipeline(user_dict: Path, regions_file: Path) -> Language:
+    regions = load_regions(regions_file)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    # A path, never a model name: a name would make spacy_pkuseg download a model.
+    nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_default_model_dir()))
+    nlp.tokenizer.pkuseg_update_user_dict(
+        segmentation_words(read_word_list(user_dict), regions)
+    )
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns(entity_patterns(regions))
+    nlp.meta["name"] = PIPELINE_NAME
+    nlp.meta["version"] = PIPELINE_VERSION
+    nlp.meta["description"] = (
+        "Chinese tokenizer (pkuseg default model + domain dictionary) and "
+        "province/city entity ruler for the social-security assistant"
+    )
+    return nlp
+
+
+def write_pipeline(nlp: Language, out: Path) -> None:
+    """Writes to a sibling folder first so a failed build never leaves half a pipeline."""
+    staging = out.with_name(out.name + ".building")
+    shutil.rmtree(staging, ignore_errors=True)
+    nlp.to_disk(staging)
+    shutil.rmtree(out, ignore_errors=True)
+    staging.rename(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--user-dict", type=Path, default=DEFAULT_USER_DICT)
+    parser.add_argument("--regions", type=Path, default=DEFAULT_REGIONS)
+    args = parser.parse_args()
+    nlp = build_pipeline(args.user_dict, args.regions)
+    write_pipeline(nlp, args.out)
+    print(f"spaCy pipeline written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

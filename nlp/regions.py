@@ -1,0 +1,61 @@
+"""China's province-level divisions and major cities, read from data/entities/regions.yml."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Tuple
+
+import yaml
+
+PROVINCE = "province"
+CITY = "city"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One name a person may type, with what it denotes."""
+
+    text: str
+    label: str  # PROVINCE or CITY
+    province: str  # full name of the province the name belongs to
+
+
+def load_regions(path: Path) -> List[Region]:
+    """Every province and city name in the file, full and short forms."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return regions_from_document(document)
+
+
+def regions_from_document(document: Dict) -> List[Region]:
+    regions: List[Region] = []
+    for province in document["provinces"]:
+        full_name = province["name"]
+        for text in [full_name, *province.get("aliases", [])]:
+            regions.append(Region(text, PROVINCE, full_name))
+        for city in province.get("cities", []):
+            for text in city_forms(city):
+                regions.append(Region(text, CITY, full_name))
+    return _first_of_each_name(regions)
+
+
+def city_forms(city: str) -> Tuple[str, ...]:
+    """A city's name as typed with and without the 市 suffix: 深圳 and 深圳市."""
+    if city.endswith("市"):
+        return (city, city[:-1])
+    return (city, city + "市")
+
+
+def _first_of_each_name(regions: List[Region]) -> List[Region]:
+    """Keeps the first region of each name: 吉林 is the province, 吉林市 the city."""
+    first: Dict[str, Region] = {}
+    for region in regions:
+        first.setdefault(region.text, region)
+    return list(first.values())
+
+
+def entity_patterns(regions: List[Region]) -> List[Dict[str, str]]:
+    """spaCy entity_ruler patterns; each id is the province the name belongs to."""
+    return [
+        {"label": region.label, "pattern": region.text, "id": region.province}
+        for region in regions
+    ]

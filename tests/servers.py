@@ -1,0 +1,110 @@
+"""Starts the real Rasa server and action server for tests, on free loopback ports."""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "assistant.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class Server:
+    name: str
+    process: subprocess.Popen
+    url: str
+    log: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+
+def _environment(extra: Optional[dict] = None) -> dict:
+    env = dict(os.environ)
+    env.update(
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="3",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        SANIC_HOST="127.0.0.1",
+    )
+    env.update(extra or {})
+    return env
+
+
+def start(name: str, command: List[str], port: int, ready_path: str, log_dir: Path,
+          timeout: float = 180.0) -> Server:
+    log = log_dir / f"{name}.log"
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=_environment(), stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    server = Server(name, process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited while starting:\n{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(server.url + ready_path, timeout=2):
+                return server
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"{name} did not start within {timeout} s:\n{server.log_tail()}")
+
+
+def start_action_server(log_dir: Path) -> Server:
+    port = free_port()
+    return start(
+        "action-server",
+        [str(BIN / "rasa"), "run", "actions", "--port", str(port)],
+        port,
+        "/health",
+        log_dir,
+    )
+
+
+def start_rasa_server(log_dir: Path, action_server_url: str) -> Server:
+    if not MODEL.exists():
+        raise RuntimeError(f"no trained model at {MODEL}; run 'make train'")
+    port = free_port()
+    endpoints = log_dir / "endpoints.yml"
+    endpoints.write_text(f'action_endpoint:\n  url: "{action_server_url}/webhook"\n', encoding="utf-8")
+    return start(
+        "rasa-server",
+        [
+            str(BIN / "rasa"), "run",
+            "--model", str(MODEL),
+            "--enable-api",
+            "--interface", "127.0.0.1",
+            "--port", str(port),
+            "--credentials", str(ROOT / "credentials.yml"),
+            "--endpoints", str(endpoints),
+        ],
+        port,
+        "/status",
+        log_dir,
+    )

@@ -1,0 +1,88 @@
+"""Checks on the NLU data, the held-out test set, the topics and the rules that answer them."""
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.topics import all_topics, menu_text
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN_INTENTS = [
+    "card_lost", "card_unblock", "ecard_after_loss", "multiple_cards", "card_status_query",
+    "card_replacement", "card_sealed", "cross_province_transfer", "pension_certification",
+    "pension_contribution_gap", "contract_not_signed", "prove_labor_relation",
+    "arbitration_deadline",
+]
+CONVERSATION_INTENTS = [
+    "greet", "goodbye", "thank", "affirm", "deny", "request_human", "bot_challenge", "help",
+    "out_of_scope",
+]
+
+
+def examples_by_intent(paths):
+    examples = {}
+    for path in paths:
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+            if "intent" not in block:
+                continue
+            lines = [line.strip()[2:].strip() for line in block["examples"].splitlines() if line.strip()]
+            examples.setdefault(block["intent"], []).extend(lines)
+    return examples
+
+
+def normalised(text):
+    return re.sub(r"[\s\W_]+", "", text).lower()
+
+
+TRAINING = examples_by_intent(sorted((ROOT / "data" / "nlu").glob("*.yml")))
+HELD_OUT = examples_by_intent([ROOT / "tests" / "nlu" / "test_nlu.yml"])
+
+
+def test_intent_names_are_exactly_the_agreed_ones():
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert sorted(domain["intents"]) == sorted(DOMAIN_INTENTS + CONVERSATION_INTENTS)
+    assert sorted(TRAINING) == sorted(DOMAIN_INTENTS + CONVERSATION_INTENTS)
+
+
+@pytest.mark.parametrize("intent", DOMAIN_INTENTS)
+def test_each_topic_has_at_least_40_training_examples(intent):
+    assert len(set(TRAINING[intent])) >= 40
+
+
+@pytest.mark.parametrize("intent", DOMAIN_INTENTS + CONVERSATION_INTENTS)
+def test_held_out_set_has_at_least_10_examples_per_intent(intent):
+    assert len(set(HELD_OUT[intent])) >= 10
+
+
+def test_held_out_examples_never_appear_in_training():
+    trained = {normalised(text) for texts in TRAINING.values() for text in texts}
+    leaked = [text for texts in HELD_OUT.values() for text in texts if normalised(text) in trained]
+    assert leaked == []
+
+
+def test_no_training_example_is_labelled_with_two_intents():
+    owners = Counter()
+    for texts in TRAINING.values():
+        owners.update({normalised(text) for text in texts})
+    assert [text for text, count in owners.items() if count > 1] == []
+
+
+def test_out_of_scope_covers_near_misses():
+    texts = "".join(TRAINING["out_of_scope"])
+    for topic in ["医保", "公积金", "失业金", "退休", "个税", "密码", "补缴", "解封"]:
+        assert topic in texts, topic
+
+
+def test_every_topic_is_in_the_menu_and_answered_by_a_rule():
+    assert [topic.intent for topic in all_topics()] == DOMAIN_INTENTS
+    rules = yaml.safe_load((ROOT / "data" / "rules" / "topics.yml").read_text(encoding="utf-8"))
+    answered = {rule["steps"][0]["intent"] for rule in rules["rules"]}
+    assert answered == set(DOMAIN_INTENTS)
+
+
+def test_menu_numbers_every_topic():
+    text = menu_text(all_topics())
+    for number, topic in enumerate(all_topics(), start=1):
+        assert f"{number}. {topic.title}" in text
