@@ -26,7 +26,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::UserWarning
 # The action server listens on loopback only unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
 
-.PHONY: help install pipeline train shell run actions test test-unit validate test-nlu test-core lock clean
+.PHONY: help install pipeline train shell run actions policy test test-unit validate test-nlu test-core lock clean
 
 help:
 	@echo "make shell    chat with the assistant in the terminal (installs and trains first if needed)"
@@ -35,6 +35,7 @@ help:
 	@echo "make train    train the model when data or configuration changed"
 	@echo "make run      start the Rasa server with its HTTP API and channels, plus the action server"
 	@echo "make actions  start the action server alone"
+	@echo "make policy   list every policy statement with its source"
 
 install: $(INSTALL_STAMP) $(SPACY_STAMP)
 
@@ -68,6 +69,9 @@ run: $(MODEL)
 
 actions: install
 	$(BIN)/rasa run actions --port $(ACTIONS_PORT)
+
+policy: install
+	$(BIN)/python scripts/list-policy
 
 test: validate test-unit test-nlu test-core
 

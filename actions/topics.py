@@ -1,24 +1,52 @@
-"""The topics the assistant covers, read from data/topics.yml."""
+"""The topics the assistant covers (data/topics.yml): menu titles, follow-up questions, related topics."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
+from actions.conditions import Conditions, conditions_hold, parse_conditions
+
 TOPICS_FILE = Path(__file__).resolve().parent.parent / "data" / "topics.yml"
+
+
+@dataclass(frozen=True)
+class TopicQuestion:
+    slot: str
+    when: Conditions = ()
+
+    def is_needed(self, answers: Mapping[str, Any]) -> bool:
+        return conditions_hold(self.when, answers)
 
 
 @dataclass(frozen=True)
 class Topic:
     intent: str
     title: str
+    questions: Tuple[TopicQuestion, ...] = ()
+    related: Tuple[str, ...] = ()
+
+    @property
+    def slots(self) -> List[str]:
+        return [question.slot for question in self.questions]
+
+    def questions_to_ask(self, answers: Mapping[str, Any]) -> List[str]:
+        """The slots to ask, in order, given the answers so far (conditions may skip some)."""
+        return [q.slot for q in self.questions if q.is_needed(answers)]
 
 
 def parse_topics(document: Dict) -> List[Topic]:
-    return [Topic(intent=item["intent"], title=item["title"]) for item in document["topics"]]
+    topics = []
+    for item in document["topics"]:
+        questions = tuple(
+            TopicQuestion(slot=q["slot"], when=parse_conditions(q.get("when")))
+            for q in item.get("questions", [])
+        )
+        topics.append(Topic(item["intent"], item["title"], questions, tuple(item.get("related", []))))
+    return topics
 
 
 @lru_cache(maxsize=1)
@@ -28,6 +56,10 @@ def all_topics() -> List[Topic]:
 
 def topic_for_intent(intent: Optional[str]) -> Optional[Topic]:
     return next((topic for topic in all_topics() if topic.intent == intent), None)
+
+
+def all_question_slots() -> List[str]:
+    return list(dict.fromkeys(slot for topic in all_topics() for slot in topic.slots))
 
 
 def menu_text(topics: List[Topic]) -> str:

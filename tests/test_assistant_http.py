@@ -33,18 +33,59 @@ def test_greeting_is_answered_with_the_menu_of_topics(rasa_server):
     assert "13. 劳动仲裁的时效" in joined
 
 
-def test_topic_question_is_answered_by_the_action_server(rasa_server):
-    texts = send(rasa_server, "我的社保卡丢了咋整啊")
-    assert texts[0].startswith("您问的是：社保卡丢了，怎么挂失、补办。")
-    assert "12333" in texts[0]
-    assert texts[-1] == "请问还有其他问题吗？"
-
-
-def test_no_more_questions_ends_the_conversation_politely(rasa_server):
+def test_lost_card_consultation_asks_then_answers_with_sources(rasa_server):
     sender = uuid.uuid4().hex
-    send(rasa_server, "养老金资格认证怎么弄", sender)
-    texts = send(rasa_server, "没有了", sender)
-    assert any("再见" in text for text in texts)
+    assert send(rasa_server, "我的社保卡丢了咋整啊", sender) == ["卡还有可能找回来吗？比如可能落在家里了。"]
+    assert send(rasa_server, "找不回来了", sender) == ["已经办了临时挂失吗？"]
+    answer, follow_up = send(rasa_server, "还没挂失", sender)
+    assert "尽快办理临时挂失" in answer and "正式挂失" in answer and "补办" in answer
+    assert answer.endswith("（依据：《社保卡使用遇问题 这份指南帮你解忧》；人社部门社保卡业务办理公开指引（临时挂失期限由各地规定）；人社部门社保卡业务办理公开指引）")
+    assert follow_up.startswith("还有其他问题吗")
+    assert any("再见" in text for text in send(rasa_server, "没有了", sender))
+
+
+def test_what_was_already_said_is_not_asked_again(rasa_server):
+    answer = send(rasa_server, "我交了十二年养老保险，断缴了还算吗")[0]
+    assert "还差约3年" in answer and "第十六条" in answer
+
+
+def test_double_pay_estimate(rasa_server):
+    sender = uuid.uuid4().hex
+    assert "干了多久" in send(rasa_server, "公司一直不跟我签劳动合同", sender)[0]
+    assert "工资" in send(rasa_server, "2026年3月入职的", sender)[0]
+    answer = send(rasa_server, "一个月5000", sender)[0]
+    assert "二倍工资" in answer and "元" in answer and "第二十七条" in answer
+
+
+def test_an_unclear_reply_is_asked_again_then_skipped(rasa_server):
+    sender = uuid.uuid4().hex
+    send(rasa_server, "养老保险断缴了之前的还算吗", sender)
+    retry = send(rasa_server, "这个嘛说不好", sender)
+    assert retry[0].startswith("抱歉，我没太明白") and "十二年" in retry[0]
+    answer = send(rasa_server, "嗯嗯嗯", sender)
+    assert answer[0] == "好的，这个问题先跳过。"
+    assert "累计缴费满十五年" in answer[1]
+
+
+def test_switching_topic_midway_and_being_offered_the_first_again(rasa_server):
+    sender = uuid.uuid4().hex
+    send(rasa_server, "我爸退休了养老金资格认证咋弄", sender)
+    switched = send(rasa_server, "我还想问一下社保卡显示封存是怎么回事", sender)
+    assert switched[0].startswith("好的，我们先说说") and "领到" in switched[-1]
+    texts = send(rasa_server, "还没领", sender)
+    assert "不是断缴" in texts[0]
+    response = requests.post(
+        f"{rasa_server.url}/webhooks/rest/webhook",
+        json={"sender": sender, "message": "谢谢"},
+        timeout=30,
+    )
+    assert response.status_code == 200
+
+
+def test_stopping_a_consultation(rasa_server):
+    sender = uuid.uuid4().hex
+    send(rasa_server, "老板没给我签劳动合同", sender)
+    assert send(rasa_server, "算了不问了", sender) == ["好的，这个问题先不问了。还有别的问题，随时问我。"]
 
 
 def test_cities_are_tagged_with_the_segmenter_entities(rasa_server):

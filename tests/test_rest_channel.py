@@ -71,4 +71,4 @@ def test_a_very_long_message_is_answered(rasa_server):
         timeout=60,
     )
     assert response.status_code == 200
-    assert response.json()[0]["text"].startswith("您问的是：社保卡丢了")
+    assert response.json()[0]["text"].startswith("卡还有可能找回来吗")

@@ -17,7 +17,7 @@ DOMAIN_INTENTS = [
 ]
 CONVERSATION_INTENTS = [
     "greet", "goodbye", "thank", "affirm", "deny", "request_human", "bot_challenge", "help",
-    "out_of_scope",
+    "out_of_scope", "stop", "ask_why",
 ]
 
 
@@ -75,11 +75,14 @@ def test_out_of_scope_covers_near_misses():
         assert topic in texts, topic
 
 
-def test_every_topic_is_in_the_menu_and_answered_by_a_rule():
+def test_every_topic_is_in_the_menu_and_started_by_a_rule():
     assert [topic.intent for topic in all_topics()] == DOMAIN_INTENTS
     rules = yaml.safe_load((ROOT / "data" / "rules" / "topics.yml").read_text(encoding="utf-8"))
-    answered = {rule["steps"][0]["intent"] for rule in rules["rules"]}
-    assert answered == set(DOMAIN_INTENTS)
+    started = {rule["steps"][0]["intent"]: rule["steps"][1:] for rule in rules["rules"]}
+    assert set(started) == set(DOMAIN_INTENTS)
+    for topic in all_topics():
+        next_action = started[topic.intent][1]["action"]
+        assert next_action == ("consultation_form" if topic.questions else "action_answer_topic")
 
 
 def test_menu_numbers_every_topic():
