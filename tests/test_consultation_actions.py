@@ -158,3 +158,11 @@ def test_start_takes_yes_no_facts_stated_in_the_question():
     _, slots = run(ActionStartTopic(), tracker("厂里拖欠工资，我上个月辞职了，还能仲裁吗", "arbitration_deadline"))
     assert slots["dispute_about_wages"] is True
     assert slots["still_employed"] is False
+
+
+def test_menu_lists_every_topic():
+    from actions.menu import ActionShowMenu
+
+    messages, _ = run(ActionShowMenu(), tracker())
+    assert messages[0]["text"].startswith("我可以解答这些问题：")
+    assert "13. 劳动仲裁的时效" in messages[0]["text"]

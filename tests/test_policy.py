@@ -159,3 +159,9 @@ def test_arbitration_wage_exception():
     assert "不受一年时效的限制" in employed
     left = answer("arbitration_deadline", dispute_about_wages=True, still_employed=False)
     assert "终止之日起一年内" in left and "不受一年时效的限制" not in left
+
+
+def test_double_pay_answers_always_mention_the_arbitration_limit():
+    for months in (0, 1, 3, 14):
+        text = answer("contract_not_signed", employment_duration={"months": months, "days": 0})
+        assert "仲裁时效一般为一年" in text and "各地" in text
