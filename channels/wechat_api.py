@@ -54,7 +54,9 @@ class CustomerServiceClient:
         self._session: Optional[aiohttp.ClientSession] = None
         self._token: Optional[str] = None
         self._token_valid_until = 0.0
-        self._token_lock = asyncio.Lock()
+        # Created in the server's event loop (Python 3.8 and 3.9 bind a lock to the loop it is
+        # created in, and the channel is built before the server's loop runs).
+        self._token_lock: Optional[asyncio.Lock] = None
 
     async def send_text(self, openid: str, content: str) -> None:
         """Sends one text message to a follower; raises WeChatApiError when WeChat refuses it."""
@@ -90,6 +92,8 @@ class CustomerServiceClient:
         return result
 
     async def _access_token(self) -> str:
+        if self._token_lock is None:
+            self._token_lock = asyncio.Lock()
         async with self._token_lock:
             if self._token is None or self._clock() >= self._token_valid_until:
                 result = await self._request(
