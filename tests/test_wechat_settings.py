@@ -1,10 +1,12 @@
 """WeChat channel settings: credentials.yml, overridden by environment variables, never fatal."""
 import pytest
+import yaml
 
 from channels.wechat_settings import (
     DEFAULT_MAX_TEXT_CHARS, DEFAULT_REPLY_DEADLINE, WECHAT_API_BASE_URL, load_settings,
     valid_encoding_aes_key,
 )
+from tests.servers import ROOT
 from tests.wechat_simulator import ENCODING_AES_KEY
 
 COMPLETE = {"token": "t", "app_id": "wx1", "app_secret": "s"}
@@ -19,6 +21,12 @@ def test_nothing_set_is_reported_not_raised():
     assert settings.max_text_chars == DEFAULT_MAX_TEXT_CHARS
     assert settings.api_base_url == WECHAT_API_BASE_URL
     assert not settings.safe_mode
+
+
+def test_the_projects_credentials_file_starts_the_channel_unconfigured():
+    credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8"))
+    settings, problems = load_settings(credentials["channels.wechat.WeChatInput"], {})
+    assert problems and settings.reply_deadline == 4.5 and settings.max_text_chars == 500
 
 
 def test_environment_variables_take_precedence_over_the_file():
