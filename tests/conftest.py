@@ -1,6 +1,8 @@
 import pytest
 
+from tests.fake_wechat_api import FakeWeChatApi
 from tests.servers import start_action_server, start_rasa_server
+from tests.wechat_simulator import APP_ID, APP_SECRET, ENCODING_AES_KEY, TOKEN
 
 
 @pytest.fixture(scope="session")
@@ -13,5 +15,52 @@ def action_server(tmp_path_factory):
 @pytest.fixture(scope="session")
 def rasa_server(tmp_path_factory, action_server):
     server = start_rasa_server(tmp_path_factory.mktemp("rasa-server"), action_server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def fake_wechat_api():
+    api = FakeWeChatApi(APP_ID, APP_SECRET).start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="module")
+def wechat_server(tmp_path_factory, action_server, fake_wechat_api):
+    """A Rasa server whose WeChat channel is set up in its credentials file (safe mode on)."""
+    log_dir = tmp_path_factory.mktemp("wechat-server")
+    credentials = log_dir / "credentials.yml"
+    credentials.write_text(
+        "channels.wechat.WeChatInput:\n"
+        f"  token: {TOKEN}\n"
+        f"  encoding_aes_key: {ENCODING_AES_KEY}\n"
+        f"  app_id: {APP_ID}\n"
+        f"  app_secret: {APP_SECRET}\n"
+        f"  api_base_url: {fake_wechat_api.url}\n",
+        encoding="utf-8",
+    )
+    server = start_rasa_server(log_dir, action_server.url, credentials=credentials)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def slow_wechat_server(tmp_path_factory, action_server, fake_wechat_api):
+    """A Rasa server whose WeChat channel is set up by environment variables alone, with a reply
+    deadline too short for any turn that calls the action server: those answers go out late."""
+    log_dir = tmp_path_factory.mktemp("slow-wechat-server")
+    credentials = log_dir / "credentials.yml"
+    credentials.write_text("channels.wechat.WeChatInput:\n", encoding="utf-8")
+    server = start_rasa_server(
+        log_dir, action_server.url, credentials=credentials,
+        env={
+            "WECHAT_TOKEN": TOKEN,
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": APP_SECRET,
+            "WECHAT_API_BASE_URL": fake_wechat_api.url,
+            "WECHAT_REPLY_DEADLINE": "0.01",
+        },
+    )
     yield server
     server.stop()

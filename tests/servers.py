@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -44,8 +44,9 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _environment(extra: Optional[dict] = None) -> dict:
-    env = dict(os.environ)
+def _environment(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    # Channel settings come from the test alone, never from the environment pytest runs in.
+    env = {name: value for name, value in os.environ.items() if not name.startswith("WECHAT_")}
     env.update(
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="3",
@@ -57,10 +58,10 @@ def _environment(extra: Optional[dict] = None) -> dict:
 
 
 def start(name: str, command: List[str], port: int, ready_path: str, log_dir: Path,
-          timeout: float = 180.0) -> Server:
+          timeout: float = 180.0, env: Optional[Dict[str, str]] = None) -> Server:
     log = log_dir / f"{name}.log"
     process = subprocess.Popen(
-        command, cwd=ROOT, env=_environment(), stdout=log.open("wb"), stderr=subprocess.STDOUT
+        command, cwd=ROOT, env=_environment(env), stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
     server = Server(name, process, f"http://127.0.0.1:{port}", log)
     deadline = time.monotonic() + timeout
@@ -87,7 +88,9 @@ def start_action_server(log_dir: Path) -> Server:
     )
 
 
-def start_rasa_server(log_dir: Path, action_server_url: str) -> Server:
+def start_rasa_server(log_dir: Path, action_server_url: str, credentials: Optional[Path] = None,
+                      env: Optional[Dict[str, str]] = None) -> Server:
+    """The Rasa server with the trained model; `credentials` defaults to the project's file."""
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}; run 'make train'")
     port = free_port()
@@ -101,10 +104,11 @@ def start_rasa_server(log_dir: Path, action_server_url: str) -> Server:
             "--enable-api",
             "--interface", "127.0.0.1",
             "--port", str(port),
-            "--credentials", str(ROOT / "credentials.yml"),
+            "--credentials", str(credentials or ROOT / "credentials.yml"),
             "--endpoints", str(endpoints),
         ],
         port,
         "/status",
         log_dir,
+        env=env,
     )
