@@ -83,3 +83,24 @@ def test_all_34_province_level_divisions_are_tagged(nlp):
     for province in provinces:
         found = entities(nlp, f"社保关系转到{province['name']}")
         assert (province["name"], "province", province["name"]) in found, province["name"]
+
+
+def test_pruned_features_segment_all_our_sentences_like_the_full_model(nlp):
+    """The built pipeline drops pkuseg's near-zero features; no sentence may change."""
+    import glob
+
+    import yaml
+
+    from nlp.build_spacy_zh import DEFAULT_REGIONS, DEFAULT_USER_DICT, build_pipeline
+
+    full = build_pipeline(DEFAULT_USER_DICT, DEFAULT_REGIONS, prune=False)
+    kept = len(nlp.tokenizer.pkuseg_seg.feature_extractor.feature_to_idx)
+    assert kept < 0.6 * len(full.tokenizer.pkuseg_seg.feature_extractor.feature_to_idx)
+    root = PIPELINE.parent.parent
+    texts = []
+    for path in sorted(glob.glob(str(root / "data" / "nlu" / "*.yml"))) + [str(root / "tests" / "nlu" / "test_nlu.yml")]:
+        for block in yaml.safe_load(open(path, encoding="utf-8"))["nlu"]:
+            texts += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    assert len(texts) > 2000
+    differing = [text for text in texts if tokens(nlp, text) != tokens(full, text)]
+    assert differing == []
