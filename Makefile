@@ -22,7 +22,7 @@ PIPELINE_INPUTS := $(wildcard nlp/*.py) data/segmentation/user_dict.txt data/ent
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
-export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::UserWarning
+export PYTHONWARNINGS := ignore
 # The action server listens on loopback only unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
 
