@@ -26,7 +26,7 @@ export PYTHONWARNINGS := ignore
 # The action server listens on loopback only unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
 
-.PHONY: help install pipeline train shell run actions policy test test-unit validate test-nlu test-core lock clean
+.PHONY: help install pipeline train shell run actions policy bench test test-unit validate test-nlu test-core lock clean
 
 help:
 	@echo "make shell    chat with the assistant in the terminal (installs and trains first if needed)"
@@ -36,6 +36,7 @@ help:
 	@echo "make run      start the Rasa server with its HTTP API and channels, plus the action server"
 	@echo "make actions  start the action server alone"
 	@echo "make policy   list every policy statement with its source"
+	@echo "make bench    measure NLU against the jieba baseline, dialogue, latency and memory"
 
 install: $(INSTALL_STAMP) $(SPACY_STAMP)
 
@@ -69,6 +70,10 @@ run: $(MODEL)
 
 actions: install
 	$(BIN)/rasa run actions --port $(ACTIONS_PORT)
+
+# Writes reports/bench/ and refreshes docs/benchmarks.md (about half an hour on 2 cores).
+bench: $(MODEL)
+	$(BIN)/python -m bench
 
 policy: install
 	$(BIN)/python scripts/list-policy

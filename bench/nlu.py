@@ -1,0 +1,74 @@
+"""Trains and evaluates one NLU pipeline with Rasa's own tools, each in a subprocess."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, List
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
+REPORT_KEYS_NOT_INTENTS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
+
+
+@dataclass
+class NluResult:
+    name: str
+    training_seconds: float
+    held_out: Dict[str, Any]
+    cross_validation: Dict[str, Any]
+    entities: Dict[str, Any]
+    profile: Dict[str, Any]
+
+
+def _rasa(*args: str) -> None:
+    subprocess.run([str(BIN / "rasa"), *args], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def held_out_texts() -> List[str]:
+    texts = []
+    for block in yaml.safe_load(HELD_OUT.read_text(encoding="utf-8"))["nlu"]:
+        texts += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    return texts
+
+
+def run_pipeline(name: str, config: Dict[str, Any], work: Path, folds: int) -> NluResult:
+    work.mkdir(parents=True, exist_ok=True)
+    config_file = work / f"{name}.yml"
+    config_file.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    started = time.perf_counter()
+    _rasa("train", "nlu", "--config", str(config_file), "--nlu", "data/nlu", "--out", str(work),
+          "--fixed-model-name", name, "--force")
+    training_seconds = time.perf_counter() - started
+    model = work / f"{name}.tar.gz"
+
+    _rasa("test", "nlu", "--model", str(model), "--nlu", str(HELD_OUT), "--out", str(work / f"{name}-held-out"))
+    held_out = json.loads((work / f"{name}-held-out" / "intent_report.json").read_text(encoding="utf-8"))
+    entity_reports = sorted((work / f"{name}-held-out").glob("*Extractor_report.json"))
+    entities = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in entity_reports}
+
+    cross_validation: Dict[str, Any] = {}
+    if folds > 1:
+        _rasa("test", "nlu", "--config", str(config_file), "--nlu", "data/nlu", "--cross-validation",
+              "--folds", str(folds), "--out", str(work / f"{name}-cv"))
+        cross_validation = json.loads((work / f"{name}-cv" / "intent_report.json").read_text(encoding="utf-8"))
+
+    texts_file = work / "held_out_texts.json"
+    texts_file.write_text(json.dumps(held_out_texts(), ensure_ascii=False), encoding="utf-8")
+    output = subprocess.run([str(BIN / "python"), "-m", "bench.parse_profile", str(model), str(texts_file)],
+                            cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    profile = json.loads(output.strip().splitlines()[-1])
+    return NluResult(name, training_seconds, held_out, cross_validation, entities, profile)
+
+
+def per_intent_f1(report: Dict[str, Any]) -> Dict[str, float]:
+    return {name: scores["f1-score"] for name, scores in report.items()
+            if name not in REPORT_KEYS_NOT_INTENTS and isinstance(scores, dict)}

@@ -1,0 +1,125 @@
+"""Writes the benchmark results: JSON and a chart under reports/bench/, the summary docs/benchmarks.md."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+from bench.nlu import NluResult, per_intent_f1
+from bench.stats import latency_summary, ratio
+
+TARGETS = {
+    "held_out_accuracy": 0.95,
+    "out_of_scope_recall": 0.90,
+    "p95_turn_ms_at_10": 300.0,
+    "rasa_rss_mb": 1536.0,
+    "training_seconds": 300.0,
+}
+
+
+def _fmt(value: Optional[float], digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def nlu_figures(result: NluResult) -> Dict[str, Optional[float]]:
+    held_out, cv = result.held_out, result.cross_validation
+    oos = held_out.get("out_of_scope", {})
+    latency = latency_summary(result.profile["latencies_ms"])
+    return {
+        "held-out intent accuracy": held_out["accuracy"],
+        "held-out macro-F1": held_out["macro avg"]["f1-score"],
+        "5-fold CV accuracy": cv.get("accuracy"),
+        "5-fold CV macro-F1": cv.get("macro avg", {}).get("f1-score"),
+        "out-of-scope precision": oos.get("precision"),
+        "out-of-scope recall": oos.get("recall"),
+        "training time (s)": result.training_seconds,
+        "parse latency median (ms)": latency["p50_ms"],
+        "parse latency p95 (ms)": latency["p95_ms"],
+        "resident memory after loading (MB)": result.profile["rss_mb"],
+    }
+
+
+def write_chart(ours: NluResult, baseline: NluResult, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ours_f1, base_f1 = per_intent_f1(ours.held_out), per_intent_f1(baseline.held_out)
+    intents = sorted(ours_f1)
+    positions = range(len(intents))
+    figure, axes = plt.subplots(figsize=(12, 5))
+    axes.bar([p - 0.2 for p in positions], [ours_f1[i] for i in intents], 0.4, label="ours (spaCy + pkuseg)")
+    axes.bar([p + 0.2 for p in positions], [base_f1.get(i, 0) for i in intents], 0.4, label="baseline (jieba)")
+    axes.set_xticks(list(positions))
+    axes.set_xticklabels(intents, rotation=60, ha="right", fontsize=8)
+    axes.set_ylim(0, 1.05)
+    axes.set_ylabel("held-out F1")
+    axes.legend(loc="lower left")
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def targets(ours: NluResult, dialogue: Dict[str, Any], load: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+    at_10 = next((level for level in load.get("levels", []) if level["concurrency"] == 10), {})
+    oos_recall = ours.held_out.get("out_of_scope", {}).get("recall")
+    checks = {
+        "held_out_accuracy": (ours.held_out["accuracy"], lambda v: v >= TARGETS["held_out_accuracy"]),
+        "out_of_scope_recall": (oos_recall, lambda v: v >= TARGETS["out_of_scope_recall"]),
+        "p95_turn_ms_at_10": (at_10.get("p95_ms"), lambda v: v <= TARGETS["p95_turn_ms_at_10"]),
+        "rasa_rss_mb": (load.get("memory_after_loading", {}).get("rasa_mb"), lambda v: v <= TARGETS["rasa_rss_mb"]),
+        "training_seconds": (ours.training_seconds, lambda v: v <= TARGETS["training_seconds"]),
+    }
+    return {name: {"value": value, "target": TARGETS[name], "met": value is not None and check(value)}
+            for name, (value, check) in checks.items()}
+
+
+def write_reports(ours: NluResult, baseline: NluResult, dialogue: Dict[str, Any], load: Dict[str, Any],
+                  out: Path, summary: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    ours_figures, base_figures = nlu_figures(ours), nlu_figures(baseline)
+    checked = targets(ours, dialogue, load)
+    checked["held_out_accuracy_above_baseline"] = {
+        "value": ours.held_out["accuracy"], "target": baseline.held_out["accuracy"],
+        "met": ours.held_out["accuracy"] > baseline.held_out["accuracy"]}
+    (out / "bench.json").write_text(json.dumps({
+        "nlu": {"ours": ours_figures, "baseline": base_figures,
+                "per_intent_f1": {"ours": per_intent_f1(ours.held_out), "baseline": per_intent_f1(baseline.held_out)}},
+        "dialogue": dialogue, "load": load, "targets": checked,
+    }, ensure_ascii=False, indent=2), encoding="utf-8")
+    write_chart(ours, baseline, out / "per_intent_f1.png")
+
+    lines = ["# Benchmarks", "",
+             "Written by `make bench` (the full report is in `reports/bench/`). Both NLU pipelines are trained "
+             "on the same data with the same DIET settings and seed in the same run; ratios are ours ÷ baseline.", "",
+             "## NLU: ours (spaCy + pkuseg) vs. the community baseline (jieba)", "",
+             "| figure | ours | baseline | ratio |", "| --- | --- | --- | --- |"]
+    for name in ours_figures:
+        o, b = ours_figures[name], base_figures[name]
+        lines.append(f"| {name} | {_fmt(o)} | {_fmt(b)} | {_fmt(ratio(o, b), 2)} |")
+    lines += ["", "Per-intent held-out F1:", "", "| intent | ours | baseline |", "| --- | --- | --- |"]
+    base_f1 = per_intent_f1(baseline.held_out)
+    for intent, f1 in sorted(per_intent_f1(ours.held_out).items()):
+        lines.append(f"| {intent} | {f1:.3f} | {base_f1.get(intent, 0):.3f} |")
+    lines += ["", "## Dialogue", "",
+              f"Test stories passed end to end: {dialogue['stories_passed']} of {dialogue['stories']} "
+              f"({dialogue['story_share']:.3f}); actions predicted right: {dialogue['action_accuracy']:.3f}.", "",
+              "| story | turns | right |", "| --- | --- | --- |"]
+    for story, counts in dialogue["per_story"].items():
+        lines.append(f"| {story} | {counts['turns']} | {counts['right']} |")
+    lines += ["", "## Turn latency and throughput (REST channel with the action server)", "",
+              f"Start to first answered message: {load['startup_to_first_answer_s']:.1f} s.", "",
+              "| concurrent conversations | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
+    for level in load["levels"]:
+        lines.append(f"| {level['concurrency']} | {level['turns']} | {level['errors']} | {level['turns_per_second']:.1f} "
+                     f"| {level['p50_ms']:.0f} | {level['p95_ms']:.0f} | {level['p99_ms']:.0f} |")
+    loaded, after = load["memory_after_loading"], load["memory_after_load"]
+    lines += ["", "## Memory", "",
+              f"Resident memory after loading: Rasa server {loaded['rasa_mb']:.0f} MB, action server {loaded['actions_mb']:.0f} MB; "
+              f"after the load run: {after['rasa_mb']:.0f} MB and {after['actions_mb']:.0f} MB.", "",
+              "## Targets", "", "| target | value | limit | met |", "| --- | --- | --- | --- |"]
+    for name, check in checked.items():
+        lines.append(f"| {name} | {_fmt(check['value'])} | {_fmt(check['target'])} | {'yes' if check['met'] else 'no'} |")
+    summary.write_text("\n".join(lines) + "\n", encoding="utf-8")
