@@ -160,10 +160,12 @@ def _speech(state: CallState, turn: Turn, threshold: float) -> Tuple[Decision, C
     misses = state.low_confidence + 1
     if misses == 1:
         return Decision(SAY, (ASK_TO_REPEAT,)), replace(state, low_confidence=misses)
-    keys = state.keys or main_menu().keys
-    prompts = (OFFER_KEYS,) + tuple(pack(announcement(keys)))
-    return Decision(SAY, prompts), replace(state, low_confidence=misses, keys=tuple(keys),
-                                           ask=prompts)
+    if state.keys:  # the open question's own keys: what it asks stays the same
+        return Decision(SAY, (OFFER_KEYS,) + tuple(pack(announcement(state.keys)))), \
+            replace(state, low_confidence=misses)
+    menu = tuple(menu_prompts(main_menu()))
+    return Decision(SAY, (OFFER_KEYS,) + menu), \
+        replace(state, low_confidence=misses, keys=main_menu().keys, ask=menu)
 
 
 def _keys(state: CallState, digits: str) -> Tuple[Decision, CallState]:
@@ -236,6 +238,9 @@ def assistant_turn(events: Sequence[Mapping[str, Any]], turn_id: str) -> Assista
 
 def speak_reply(turn: AssistantTurn, state: CallState, in_form: bool) -> Tuple[Reply, CallState]:
     """The assistant's messages as a spoken reply, with the keys they offer."""
+    if not turn.messages:  # nothing said: the caller hears the open question again
+        return Reply(list(state.ask) or [WHAT_NEXT], LISTEN,
+                     max_digits(state.keys_on_offer(), state.free_text)), state
     spoken: List[str] = []
     ask: List[str] = []
     keys: List[Key] = []

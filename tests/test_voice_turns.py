@@ -45,11 +45,17 @@ def test_unclear_speech_is_asked_again_once_then_the_keypad_is_offered():
     assert decision.kind == TELL and state.low_confidence == 0
 
 
+def test_the_offer_of_keys_leaves_the_open_question_as_it_was():
+    _, state = decide(ASKING, turn("speech", text="嗯", confidence=0.3), 0.5)
+    _, state = decide(state, turn("speech", text="嗯", confidence=0.3), 0.5)
+    assert (state.keys, state.ask, state.free_text) == (ASKING.keys, ASKING.ask, True)
+
+
 def test_with_no_keys_on_offer_unclear_speech_offers_the_main_menu():
     _, state = decide(CallState(), turn("speech", text="啊", confidence=0.1), 0.5)
     decision, state = decide(state, turn("speech", text="啊", confidence=0.1), 0.5)
-    assert decision.prompts[0] == OFFER_KEYS and "社保卡挂失补办，请按1。" in "".join(decision.prompts)
-    assert state.keys == main_menu().keys
+    assert decision.prompts == (OFFER_KEYS,) + tuple(menu_prompts(main_menu()))
+    assert state.keys == main_menu().keys and state.ask == tuple(menu_prompts(main_menu()))
 
 
 def test_the_threshold_is_a_setting():
@@ -225,6 +231,13 @@ def test_asking_for_a_person_transfers_without_the_question_asked_again():
                    action("consultation_form"), bot("已经办了临时挂失吗？", response="utter_ask_temporary_loss_done")]
     reply, _ = speak_reply(assistant_turn(turn_events, "t5"), ASKING, in_form=True)
     assert reply == Reply(["好的，正在为您转接人工服务，请稍候。"], TRANSFER, transfer_reason="caller_request")
+
+
+def test_when_the_assistant_says_nothing_the_open_question_is_asked_again():
+    reply, state = speak_reply(assistant_turn([user("嗯", "t8", "affirm")], "t8"), ASKING, in_form=True)
+    assert (reply.prompts, reply.action, state) == (list(ASKING.ask), LISTEN, ASKING)
+    reply, _ = speak_reply(assistant_turn([], "t8"), CallState(), in_form=False)
+    assert reply.prompts == [WHAT_NEXT]
 
 
 def test_goodbye_hangs_up():
