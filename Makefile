@@ -26,7 +26,7 @@ export PYTHONWARNINGS := ignore
 # The action server listens on loopback only unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
 
-.PHONY: help install pipeline train shell run actions policy bench test test-unit validate test-nlu test-core lock clean
+.PHONY: help install pipeline train shell run call actions policy bench test test-unit validate test-nlu test-core lock clean
 
 help:
 	@echo "make shell    chat with the assistant in the terminal (installs and trains first if needed)"
@@ -34,6 +34,7 @@ help:
 	@echo "make install  create .venv and build the Chinese spaCy pipeline"
 	@echo "make train    train the model when data or configuration changed"
 	@echo "make run      start the Rasa server with its HTTP API and channels, plus the action server"
+	@echo "make call     call the voice line of a running server (make run) from the terminal"
 	@echo "make actions  start the action server alone"
 	@echo "make policy   list every policy statement with its source"
 	@echo "make bench    measure NLU against the jieba baseline, dialogue, latency and memory"
@@ -64,9 +65,13 @@ $(MODEL): config.yml domain.yml $(TRAINING_DATA) $(SPACY_STAMP)
 shell: $(MODEL)
 	scripts/with-action-server $(ACTIONS_PORT) $(BIN)/rasa shell --model $(MODEL)
 
+# The voice line's token: $$VOICE_GATEWAY_TOKEN, or a local one kept in var/voice-token.
 run: $(MODEL)
-	scripts/with-action-server $(ACTIONS_PORT) \
+	VOICE_GATEWAY_TOKEN="$$(scripts/voice-token)" scripts/with-action-server $(ACTIONS_PORT) \
 	  $(BIN)/rasa run --model $(MODEL) --enable-api --port $(RASA_PORT) --credentials credentials.yml --endpoints endpoints.yml
+
+call: install
+	$(BIN)/python -m tools.voice_call --url http://127.0.0.1:$(RASA_PORT) --token "$$(scripts/voice-token)"
 
 actions: install
 	$(BIN)/rasa run actions --port $(ACTIONS_PORT)

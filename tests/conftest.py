@@ -4,6 +4,10 @@ from tests.fake_wechat_api import FakeWeChatApi
 from tests.servers import start_action_server, start_rasa_server
 from tests.wechat_simulator import APP_ID, APP_SECRET, ENCODING_AES_KEY, TOKEN
 
+# The voice line's token for the test servers, given as VOICE_GATEWAY_TOKEN (the project's
+# credentials.yml leaves it empty).
+VOICE_TOKEN = "test-gateway-token"
+
 
 @pytest.fixture(scope="session")
 def action_server(tmp_path_factory):
@@ -14,7 +18,8 @@ def action_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def rasa_server(tmp_path_factory, action_server):
-    server = start_rasa_server(tmp_path_factory.mktemp("rasa-server"), action_server.url)
+    server = start_rasa_server(tmp_path_factory.mktemp("rasa-server"), action_server.url,
+                               env={"VOICE_GATEWAY_TOKEN": VOICE_TOKEN})
     yield server
     server.stop()
 
@@ -30,15 +35,13 @@ def fake_wechat_api():
 def wechat_server(tmp_path_factory, action_server, fake_wechat_api):
     """A Rasa server whose WeChat channel is set up in its credentials file (safe mode on)."""
     log_dir = tmp_path_factory.mktemp("wechat-server")
-    credentials = log_dir / "credentials.yml"
-    credentials.write_text(
+    credentials = (
         "channels.wechat.WeChatInput:\n"
         f"  token: {TOKEN}\n"
         f"  encoding_aes_key: {ENCODING_AES_KEY}\n"
         f"  app_id: {APP_ID}\n"
         f"  app_secret: {APP_SECRET}\n"
-        f"  api_base_url: {fake_wechat_api.url}\n",
-        encoding="utf-8",
+        f"  api_base_url: {fake_wechat_api.url}\n"
     )
     server = start_rasa_server(log_dir, action_server.url, credentials=credentials)
     yield server
@@ -50,10 +53,8 @@ def slow_wechat_server(tmp_path_factory, action_server, fake_wechat_api):
     """A Rasa server whose WeChat channel is set up by environment variables alone, with a reply
     deadline too short for any turn that calls the action server: those answers go out late."""
     log_dir = tmp_path_factory.mktemp("slow-wechat-server")
-    credentials = log_dir / "credentials.yml"
-    credentials.write_text("channels.wechat.WeChatInput:\n", encoding="utf-8")
     server = start_rasa_server(
-        log_dir, action_server.url, credentials=credentials,
+        log_dir, action_server.url, credentials="channels.wechat.WeChatInput:\n",
         env={
             "WECHAT_TOKEN": TOKEN,
             "WECHAT_APP_ID": APP_ID,

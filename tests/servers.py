@@ -10,7 +10,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -44,9 +44,10 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
-def _environment(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+def _environment(extra: Optional[dict] = None) -> dict:
     # Channel settings come from the test alone, never from the environment pytest runs in.
-    env = {name: value for name, value in os.environ.items() if not name.startswith("WECHAT_")}
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("WECHAT_", "VOICE_"))}
     env.update(
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="3",
@@ -57,24 +58,33 @@ def _environment(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     return env
 
 
-def start(name: str, command: List[str], port: int, ready_path: str, log_dir: Path,
-          timeout: float = 180.0, env: Optional[Dict[str, str]] = None) -> Server:
+def launch(name: str, command: List[str], port: int, log_dir: Path,
+           env: Optional[dict] = None) -> Server:
+    """Starts a server process without waiting for it (see `wait_until_ready`)."""
     log = log_dir / f"{name}.log"
     process = subprocess.Popen(
         command, cwd=ROOT, env=_environment(env), stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
-    server = Server(name, process, f"http://127.0.0.1:{port}", log)
+    return Server(name, process, f"http://127.0.0.1:{port}", log)
+
+
+def wait_until_ready(server: Server, ready_path: str, timeout: float = 180.0) -> Server:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{name} exited while starting:\n{server.log_tail()}")
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.name} exited while starting:\n{server.log_tail()}")
         try:
             with urllib.request.urlopen(server.url + ready_path, timeout=2):
                 return server
         except (urllib.error.URLError, ConnectionError, OSError):
             time.sleep(0.5)
     server.stop()
-    raise RuntimeError(f"{name} did not start within {timeout} s:\n{server.log_tail()}")
+    raise RuntimeError(f"{server.name} did not start within {timeout} s:\n{server.log_tail()}")
+
+
+def start(name: str, command: List[str], port: int, ready_path: str, log_dir: Path,
+          timeout: float = 180.0, env: Optional[dict] = None) -> Server:
+    return wait_until_ready(launch(name, command, port, log_dir, env), ready_path, timeout)
 
 
 def start_action_server(log_dir: Path) -> Server:
@@ -88,27 +98,43 @@ def start_action_server(log_dir: Path) -> Server:
     )
 
 
-def start_rasa_server(log_dir: Path, action_server_url: str, credentials: Optional[Path] = None,
-                      env: Optional[Dict[str, str]] = None) -> Server:
-    """The Rasa server with the trained model; `credentials` defaults to the project's file."""
+def launch_rasa_server(log_dir: Path, action_server_url: str, name: str = "rasa-server",
+                       env: Optional[dict] = None, credentials: Optional[str] = None,
+                       endpoints: str = "") -> Server:
+    """Starts the Rasa server with the trained model, without waiting for it.
+
+    The credentials file (the project's unless `credentials` gives its text) and the endpoints
+    (the action server plus `endpoints`) are written into `log_dir`; `env` adds variables.
+    """
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}; run 'make train'")
     port = free_port()
-    endpoints = log_dir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{action_server_url}/webhook"\n', encoding="utf-8")
-    return start(
-        "rasa-server",
+    endpoints_file = log_dir / f"{name}-endpoints.yml"
+    endpoints_file.write_text(
+        f'action_endpoint:\n  url: "{action_server_url}/webhook"\n{endpoints}', encoding="utf-8"
+    )
+    credentials_file = log_dir / f"{name}-credentials.yml"
+    credentials_file.write_text(
+        credentials if credentials is not None
+        else (ROOT / "credentials.yml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    return launch(
+        name,
         [
             str(BIN / "rasa"), "run",
             "--model", str(MODEL),
             "--enable-api",
             "--interface", "127.0.0.1",
             "--port", str(port),
-            "--credentials", str(credentials or ROOT / "credentials.yml"),
-            "--endpoints", str(endpoints),
+            "--credentials", str(credentials_file),
+            "--endpoints", str(endpoints_file),
         ],
         port,
-        "/status",
         log_dir,
-        env=env,
+        env,
     )
+
+
+def start_rasa_server(log_dir: Path, action_server_url: str, **options) -> Server:
+    return wait_until_ready(launch_rasa_server(log_dir, action_server_url, **options), "/status")

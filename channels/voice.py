@@ -1,0 +1,193 @@
+"""The telephone line: a voice gateway speaks with the assistant (docs/voice-gateway.md).
+
+POST /webhooks/voice12333/webhook. This module is the I/O: it checks the request, keeps the
+call's state in the tracker store and passes the caller's words to the assistant. What a turn
+does is decided in channels/voice_turns.py; the protocol is channels/voice_protocol.py.
+
+Every turn of a call runs under a lock from Rasa's lock store (`voice-turn:<call_id>`), so a
+repeated turn waits for the first one and gets its stored reply. The call's state is a slot
+in the tracker, written after each turn: with a shared tracker store and a shared (Redis)
+lock store, any server process can serve any turn of a call.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
+from sanic import Blueprint, response
+from sanic.request import Request
+
+from actions.topics import all_question_slots, all_topics
+from channels.voice_protocol import (
+    HANG_UP, TRANSFER, Reply, RequestError, Settings, Turn, authorised, parse_turn,
+    response_body, settings_from,
+)
+from channels.voice_turns import (
+    END_SESSION, FAILURE, FAILURE_REASON, FINISH, HAND_OVER, SAY, CallState, Decision,
+    assistant_turn, decide, max_digits, speak_reply, transfer_context,
+)
+
+logger = logging.getLogger(__name__)
+
+CHANNEL_NAME = "voice12333"
+STATE_SLOT = "voice_call"
+TURN_LOCK_PREFIX = "voice-turn:"
+LOCK_POLL_SECONDS = 0.05
+KEYED_REPLY_INTENT = "nlu_fallback"
+
+
+class VoiceOutput(CollectingOutputChannel):
+    """Collects the assistant's messages; its name selects `channel: voice12333` responses."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL_NAME
+
+
+def _error(status: int, reason: str) -> response.HTTPResponse:
+    return response.json({"error": reason}, status=status)
+
+
+class VoiceInput(InputChannel):
+    """The voice gateway's webhook."""
+
+    def __init__(self, settings: Optional[Settings] = None) -> None:
+        self.settings = settings or settings_from(None, os.environ)
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL_NAME
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls(settings_from(credentials, os.environ))
+
+    def blueprint(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> Blueprint:
+        blueprint = Blueprint("voice12333_webhook", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> response.HTTPResponse:
+            token = self.settings.token
+            if not token:
+                return _error(503, "no gateway token is configured for this channel")
+            if not authorised(request.headers.get("Authorization"), token):
+                return _error(401, "missing or wrong bearer token")
+            try:
+                turn = parse_turn(request.body or b"")
+            except RequestError as problem:
+                return _error(problem.status, problem.reason)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return _error(503, "the assistant is not ready")
+            try:
+                body = await VoiceCall(agent, on_new_message, self.settings).answer(turn)
+            except RequestError as problem:
+                return _error(problem.status, problem.reason)
+            except Exception:  # the caller is handed to a person rather than left in silence
+                logger.exception("voice turn %s of call %s failed", turn.turn_id, turn.call_id)
+                failure = Reply([FAILURE], TRANSFER, transfer_reason=FAILURE_REASON)
+                body = response_body(turn, failure, self.settings)
+            return response.json(body, dumps=json.dumps, ensure_ascii=False)
+
+        return blueprint
+
+
+class VoiceCall:
+    """One turn of a call: load the call's state, carry out the turn, store the reply."""
+
+    def __init__(self, agent: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                 settings: Settings) -> None:
+        self.agent = agent
+        self.on_new_message = on_new_message
+        self.settings = settings
+
+    async def answer(self, turn: Turn) -> Dict[str, Any]:
+        async with self.agent.lock_store.lock(TURN_LOCK_PREFIX + turn.call_id,
+                                              wait_time_in_seconds=LOCK_POLL_SECONDS):
+            before = await self.agent.tracker_store.retrieve(turn.call_id)
+            state = CallState.from_slot(before.get_slot(STATE_SLOT) if before else None)
+            repeated = state.reply_to_repeat(turn.turn_id)
+            if repeated is not None:
+                return response_body(turn, repeated, self.settings)
+            if state.answered_before(turn.turn_id):
+                raise RequestError(409, f"turn {turn.turn_id!r} was answered before; "
+                                        "only the latest turn can be repeated")
+            reply, state = await self._carry_out(turn, state, before)
+            if reply.action == HANG_UP and not state.ended:
+                await self._tell(turn, END_SESSION)
+                state = dataclasses.replace(state, ended=True)
+            await self._save(turn.call_id, state.after(turn.turn_id, reply))
+        return response_body(turn, reply, self.settings)
+
+    async def _carry_out(self, turn: Turn, state: CallState,
+                         before: Optional[DialogueStateTracker]) -> Tuple[Reply, CallState]:
+        decision, state = decide(state, turn, self.settings.confidence_threshold)
+        if decision.kind == SAY:
+            reply = Reply(list(decision.prompts), max_digits=max_digits(
+                state.keys_on_offer(), state.free_text))
+            return reply, dataclasses.replace(state, ask=state.ask or decision.prompts)
+        if decision.kind == FINISH:
+            return Reply([], HANG_UP), state
+        if decision.kind == HAND_OVER:
+            return self._hand_over(decision, state, before), state
+        await self._tell(turn, decision.text, decision.keyed_reply)
+        after = await self._tracker(turn.call_id)
+        events = [event.as_dict() for event in after.events]
+        reply, new_state = speak_reply(assistant_turn(events, turn.turn_id), state,
+                                       in_form=after.active_loop_name is not None)
+        if reply.action == TRANSFER:
+            reply = dataclasses.replace(reply, transfer_context=self._context(after, state))
+        return reply, new_state
+
+    def _hand_over(self, decision: Decision, state: CallState,
+                   tracker: Optional[DialogueStateTracker]) -> Reply:
+        return Reply(list(decision.prompts), TRANSFER, transfer_reason=decision.reason,
+                     transfer_context=self._context(tracker, state))
+
+    @staticmethod
+    def _context(tracker: Optional[DialogueStateTracker], state: CallState) -> Dict[str, Any]:
+        slots = tracker.current_slot_values() if tracker else {}
+        events = [event.as_dict() for event in tracker.events] if tracker else []
+        titles = {topic.intent: topic.title for topic in all_topics()}
+        return transfer_context(slots, all_question_slots(), titles, state, events)
+
+    async def _tell(self, turn: Turn, text: str, keyed_reply: bool = False) -> None:
+        """Passes the caller's words (or an /intent) to the assistant.
+
+        A reply given by keypad to the open question skips NLU (which could take a bare
+        number for a goodbye): it carries the intent nlu_fallback, so the form takes it as
+        the answer and the question's own parser reads it.
+        """
+        metadata = {"voice": {"turn_id": turn.turn_id, "event": turn.event,
+                              "digits": turn.digits or None, "confidence": turn.confidence,
+                              "caller": turn.caller or None}}
+        parse_data = {"text": text, "intent": {"name": KEYED_REPLY_INTENT, "confidence": 1.0},
+                      "entities": []} if keyed_reply else None
+        await self.on_new_message(UserMessage(
+            text, VoiceOutput(), turn.call_id, parse_data=parse_data, input_channel=CHANNEL_NAME,
+            metadata=metadata))
+
+    async def _tracker(self, call_id: str) -> DialogueStateTracker:
+        async with self.agent.lock_store.lock(call_id, wait_time_in_seconds=LOCK_POLL_SECONDS):
+            return await self.agent.processor.fetch_tracker_with_initial_session(
+                call_id, VoiceOutput())
+
+    async def _save(self, call_id: str, state: CallState) -> None:
+        """Writes the call's state into the tracker, under the conversation's lock."""
+        async with self.agent.lock_store.lock(call_id, wait_time_in_seconds=LOCK_POLL_SECONDS):
+            tracker = await self.agent.processor.fetch_tracker_with_initial_session(
+                call_id, VoiceOutput())
+            tracker.update(SlotSet(STATE_SLOT, state.as_slot()))
+            await self.agent.tracker_store.save(tracker)

@@ -1,0 +1,1 @@
+"""Tools for trying the assistant by hand."""
