@@ -13,6 +13,12 @@ SPACY_STAMP := $(SPACY_PIPELINE)/meta.json
 INSTALL_STAMP := $(VENV)/.installed
 ACTIONS_PORT := 5055  # must match action_endpoint in endpoints.yml
 RASA_PORT ?= 5005
+# embedded: endpoints.yml (SQLite under var/, local action server);
+# production: endpoints.production.yml (PostgreSQL, Redis, ACTION_SERVER_URL).
+PROFILE ?= embedded
+ENDPOINTS_embedded := endpoints.yml
+ENDPOINTS_production := endpoints.production.yml
+ENDPOINTS = $(ENDPOINTS_$(PROFILE))
 NLU_MIN_ACCURACY ?= 0.93
 
 TRAINING_DATA := $(shell find data/nlu data/rules data/stories -name '*.yml')
@@ -26,14 +32,15 @@ export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::UserWarning
 # The action server listens on loopback only unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
 
-.PHONY: help install pipeline train shell run actions policy test test-unit validate test-nlu test-core lock clean
+.PHONY: help install pipeline train shell run actions policy test test-unit validate test-nlu test-core lock clean var
 
 help:
 	@echo "make shell    chat with the assistant in the terminal (installs and trains first if needed)"
 	@echo "make test     run every check: unit and server tests, data validation, NLU and dialogue tests"
 	@echo "make install  create .venv and build the Chinese spaCy pipeline"
 	@echo "make train    train the model when data or configuration changed"
-	@echo "make run      start the Rasa server with its HTTP API and channels, plus the action server"
+	@echo "make run      start the Rasa server with its channels, plus the action server"
+	@echo "              (PROFILE=production: PostgreSQL and Redis, action server elsewhere)"
 	@echo "make actions  start the action server alone"
 	@echo "make policy   list every policy statement with its source"
 
@@ -60,12 +67,21 @@ $(MODEL): config.yml domain.yml $(TRAINING_DATA) $(SPACY_STAMP)
 	  $(if $(filter $(SPACY_STAMP),$?),--force)
 	@touch $@
 
-shell: $(MODEL)
+# Conversations of the embedded profile (SQLite) and the logs of `make run`; not in git.
+var:
+	@mkdir -p var/log
+
+shell: $(MODEL) var
 	scripts/with-action-server $(ACTIONS_PORT) $(BIN)/rasa shell --model $(MODEL)
 
-run: $(MODEL)
-	scripts/with-action-server $(ACTIONS_PORT) \
-	  $(BIN)/rasa run --model $(MODEL) --enable-api --port $(RASA_PORT) --credentials credentials.yml --endpoints endpoints.yml
+# The HTTP API is enabled only when RASA_API_TOKEN is set (scripts/run-rasa).
+run: $(MODEL) var
+	$(if $(ENDPOINTS),,$(error PROFILE must be embedded or production, not '$(PROFILE)'))
+ifeq ($(PROFILE),production)
+	scripts/run-rasa $(MODEL) $(RASA_PORT) $(ENDPOINTS)
+else
+	scripts/with-action-server $(ACTIONS_PORT) scripts/run-rasa $(MODEL) $(RASA_PORT) $(ENDPOINTS)
+endif
 
 actions: install
 	$(BIN)/rasa run actions --port $(ACTIONS_PORT)
@@ -78,7 +94,7 @@ test: validate test-unit test-nlu test-core
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings
 
-test-unit: $(MODEL)
+test-unit: $(MODEL) var
 	$(BIN)/python -m pytest tests
 
 test-nlu: $(MODEL)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
+import requests
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
@@ -29,6 +31,12 @@ class Server:
     process: subprocess.Popen
     url: str
     log: Path
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to clean up, as in a crash."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -77,10 +85,11 @@ def start(name: str, command: List[str], port: int, ready_path: str, log_dir: Pa
     raise RuntimeError(f"{name} did not start within {timeout} s:\n{server.log_tail()}")
 
 
-def start_action_server(log_dir: Path) -> Server:
-    port = free_port()
+def start_action_server(log_dir: Path, port: Optional[int] = None,
+                        name: str = "action-server") -> Server:
+    port = port or free_port()
     return start(
-        "action-server",
+        name,
         [str(BIN / "rasa"), "run", "actions", "--port", str(port)],
         port,
         "/health",
@@ -89,15 +98,24 @@ def start_action_server(log_dir: Path) -> Server:
 
 
 def start_rasa_server(log_dir: Path, action_server_url: str, credentials: Optional[Path] = None,
-                      env: Optional[Dict[str, str]] = None) -> Server:
-    """The Rasa server with the trained model; `credentials` defaults to the project's file."""
+                      env: Optional[Dict[str, str]] = None, stores: str = "",
+                      endpoints: Optional[Path] = None, port: Optional[int] = None,
+                      name: str = "rasa-server", debug: bool = False) -> Server:
+    """The Rasa server with the trained model; `credentials` defaults to the project's file.
+
+    `stores` is YAML added to the endpoints file (tracker_store, lock_store); by default the
+    conversations are kept in memory. `endpoints` replaces the generated file altogether.
+    """
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}; run 'make train'")
-    port = free_port()
-    endpoints = log_dir / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "{action_server_url}/webhook"\n', encoding="utf-8")
+    port = port or free_port()
+    if endpoints is None:
+        endpoints = log_dir / f"{name}-endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{action_server_url}/webhook"\n{stores}', encoding="utf-8"
+        )
     return start(
-        "rasa-server",
+        name,
         [
             str(BIN / "rasa"), "run",
             "--model", str(MODEL),
@@ -106,9 +124,17 @@ def start_rasa_server(log_dir: Path, action_server_url: str, credentials: Option
             "--port", str(port),
             "--credentials", str(credentials or ROOT / "credentials.yml"),
             "--endpoints", str(endpoints),
-        ],
+        ] + (["--debug"] if debug else []),
         port,
         "/status",
         log_dir,
         env=env,
     )
+
+
+def say(server: Server, sender: str, text: str) -> List[str]:
+    """The texts the REST channel answers to `text` from `sender`; fails unless HTTP 200."""
+    response = requests.post(f"{server.url}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": text}, timeout=60)
+    assert response.status_code == 200, response.text
+    return [message.get("text", "") for message in response.json()]
