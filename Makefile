@@ -32,7 +32,7 @@ export PYTHONWARNINGS := ignore::DeprecationWarning,ignore::UserWarning
 # The action server listens on loopback only unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
 
-.PHONY: help install pipeline train shell run actions policy test test-unit validate test-nlu test-core lock clean var
+.PHONY: help install pipeline train shell run actions policy test test-unit validate test-nlu test-core lock clean var load
 
 help:
 	@echo "make shell    chat with the assistant in the terminal (installs and trains first if needed)"
@@ -43,6 +43,7 @@ help:
 	@echo "              (PROFILE=production: PostgreSQL and Redis, action server elsewhere)"
 	@echo "make actions  start the action server alone"
 	@echo "make policy   list every policy statement with its source"
+	@echo "make load     load test: 50 concurrent conversations, report in reports/load/"
 
 install: $(INSTALL_STAMP) $(SPACY_STAMP)
 
@@ -104,9 +105,20 @@ test-nlu: $(MODEL)
 test-core: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --out reports/core --fail-on-prediction-errors
 
+# The load test's own environment: Locust and its pins, apart from the assistant's.
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.installed: requirements/load.txt
+	@interpreter=$$(scripts/find-python) && { [ -x $(LOAD_VENV)/bin/python ] || $$interpreter -m venv $(LOAD_VENV); }
+	$(LOAD_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/load.txt
+	touch $@
+
+# 50 concurrent conversations of about 8 turns against the REST channel: reports/load/report.md.
+load: $(MODEL) $(LOAD_VENV)/.installed
+	scripts/load-test
+
 # Re-resolves requirements/app.txt in a scratch environment and rewrites requirements/lock.txt.
 lock:
 	scripts/lock-requirements
 
 clean:
-	rm -rf $(VENV) models/*.tar.gz $(SPACY_PIPELINE) reports results .rasa
+	rm -rf $(VENV) $(LOAD_VENV) models/*.tar.gz $(SPACY_PIPELINE) reports results .rasa
