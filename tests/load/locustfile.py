@@ -12,10 +12,10 @@ import time
 import uuid
 
 import requests
-from locust import HttpUser, constant_pause, events, task
+from locust import HttpUser, constant, events, task
 from locust.exception import StopUser
 
-APOLOGY_MARK = "12333人社服务热线"  # every apology names the hotline
+APOLOGY_MARK = "抱歉，系统暂时有点忙"  # the start of the apology (channels/turns.py)
 CONVERSATIONS = [
     ["你好", "我的社保卡丢了", "找不回来了", "还没挂失", "养老保险断缴了之前的还算吗",
      "交了十二年", "谢谢", "再见"],
@@ -31,7 +31,7 @@ _finished = 0
 
 
 class Citizen(HttpUser):
-    wait_time = constant_pause(0.5)
+    wait_time = constant(0.5)
 
     def on_start(self):
         self.sender = f"load-{uuid.uuid4().hex}"
