@@ -13,6 +13,12 @@ SPACY_STAMP := $(SPACY_PIPELINE)/meta.json
 INSTALL_STAMP := $(VENV)/.installed
 ACTIONS_PORT := 5055  # must match action_endpoint in endpoints.yml
 RASA_PORT ?= 5005
+# embedded: endpoints.yml (SQLite under var/, local action server);
+# production: endpoints.production.yml (PostgreSQL, Redis, ACTION_SERVER_URL).
+PROFILE ?= embedded
+ENDPOINTS_embedded := endpoints.yml
+ENDPOINTS_production := endpoints.production.yml
+ENDPOINTS = $(ENDPOINTS_$(PROFILE))
 NLU_MIN_ACCURACY ?= 0.93
 
 TRAINING_DATA := $(shell find data/nlu data/rules data/stories -name '*.yml')
@@ -26,18 +32,20 @@ export PYTHONWARNINGS := ignore
 # The action server listens on loopback only unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
 
-.PHONY: help install pipeline train shell run call actions policy bench test test-unit validate test-nlu test-core lock clean
+.PHONY: help install pipeline train shell run call actions policy bench load test test-unit validate test-nlu test-core lock clean var
 
 help:
 	@echo "make shell    chat with the assistant in the terminal (installs and trains first if needed)"
 	@echo "make test     run every check: unit and server tests, data validation, NLU and dialogue tests"
 	@echo "make install  create .venv and build the Chinese spaCy pipeline"
 	@echo "make train    train the model when data or configuration changed"
-	@echo "make run      start the Rasa server with its HTTP API and channels, plus the action server"
+	@echo "make run      start the Rasa server with its channels, plus the action server"
+	@echo "              (PROFILE=production: PostgreSQL and Redis, action server elsewhere)"
 	@echo "make call     call the voice line of a running server (make run) from the terminal"
 	@echo "make actions  start the action server alone"
 	@echo "make policy   list every policy statement with its source"
 	@echo "make bench    measure NLU against the jieba baseline, dialogue, latency and memory"
+	@echo "make load     load test: 50 concurrent conversations, report in reports/load/"
 
 install: $(INSTALL_STAMP) $(SPACY_STAMP)
 
@@ -62,13 +70,23 @@ $(MODEL): config.yml domain.yml $(TRAINING_DATA) $(SPACY_STAMP)
 	  $(if $(filter $(SPACY_STAMP),$?),--force)
 	@touch $@
 
-shell: $(MODEL)
+# Conversations of the embedded profile (SQLite) and the logs of `make run`; not in git.
+var:
+	@mkdir -p var/log
+
+shell: $(MODEL) var
 	scripts/with-action-server $(ACTIONS_PORT) $(BIN)/rasa shell --model $(MODEL)
 
+# The HTTP API is enabled only when RASA_API_TOKEN is set (scripts/run-rasa).
 # The voice line's token: $$VOICE_GATEWAY_TOKEN, or a local one kept in var/voice-token.
-run: $(MODEL)
+run: $(MODEL) var
+	$(if $(ENDPOINTS),,$(error PROFILE must be embedded or production, not '$(PROFILE)'))
+ifeq ($(PROFILE),production)
+	VOICE_GATEWAY_TOKEN="$$(scripts/voice-token)" scripts/run-rasa $(MODEL) $(RASA_PORT) $(ENDPOINTS)
+else
 	VOICE_GATEWAY_TOKEN="$$(scripts/voice-token)" scripts/with-action-server $(ACTIONS_PORT) \
-	  $(BIN)/rasa run --model $(MODEL) --enable-api --port $(RASA_PORT) --credentials credentials.yml --endpoints endpoints.yml
+	  scripts/run-rasa $(MODEL) $(RASA_PORT) $(ENDPOINTS)
+endif
 
 call: install
 	$(BIN)/python -m tools.voice_call --url http://127.0.0.1:$(RASA_PORT) --token "$$(scripts/voice-token)"
@@ -88,7 +106,7 @@ test: validate test-unit test-nlu test-core
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings
 
-test-unit: $(MODEL)
+test-unit: $(MODEL) var
 	$(BIN)/python -m pytest tests
 
 test-nlu: $(MODEL)
@@ -98,9 +116,20 @@ test-nlu: $(MODEL)
 test-core: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --out reports/core --fail-on-prediction-errors
 
+# The load test's own environment: Locust and its pins, apart from the assistant's.
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.installed: requirements/load.txt
+	@interpreter=$$(scripts/find-python) && { [ -x $(LOAD_VENV)/bin/python ] || $$interpreter -m venv $(LOAD_VENV); }
+	$(LOAD_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/load.txt
+	touch $@
+
+# 50 concurrent conversations of about 8 turns against the REST channel: reports/load/report.md.
+load: $(MODEL) $(LOAD_VENV)/.installed
+	scripts/load-test
+
 # Re-resolves requirements/app.txt in a scratch environment and rewrites requirements/lock.txt.
 lock:
 	scripts/lock-requirements
 
 clean:
-	rm -rf $(VENV) models/*.tar.gz $(SPACY_PIPELINE) reports results .rasa
+	rm -rf $(VENV) $(LOAD_VENV) models/*.tar.gz $(SPACY_PIPELINE) reports results .rasa

@@ -1,17 +1,23 @@
 """The REST channel (/webhooks/rest/webhook), with malformed requests answered 4xx.
 
 Rasa's own RestInput answers a body that is valid JSON but not the expected object with a
-500; this channel checks every request first and says what is wrong with it.
+500; this channel checks every request first and says what is wrong with it. Personal data is
+masked before the message reaches Rasa, and every turn gets an answer (channels/turns.py).
 """
 from __future__ import annotations
 
 import json
 from typing import Any, Awaitable, Callable, Optional, Text
 
-from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
+
+from channels.masking import (
+    LOGGERS_WITH_HANDLERS, install_log_masking, mask_text, mask_value, pseudonymous_sender,
+)
+from channels.turns import APOLOGY, StoreUnavailable, TurnRunner
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_SENDER_CHARS = 128
@@ -50,28 +56,52 @@ def shortened(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
 
 
 class CheckedRestInput(RestInput):
-    """Rasa's REST channel, answering malformed requests with 400/413 and a reason."""
+    """Rasa's REST channel, answering malformed requests with 400/413 and a reason.
+
+    Personal data in the message and metadata is masked before Rasa sees it; a turn that fails
+    is answered with an apology naming 12333; when the conversation store cannot be reached the
+    answer is 503 with the reason (channels/turns.py).
+    """
+
+    def __init__(self) -> None:
+        self.turns = TurnRunner()
+        install_log_masking(*LOGGERS_WITH_HANDLERS)
 
     @classmethod
     def name(cls) -> Text:
         return "rest"
 
-    def _extract_message(self, req: Request) -> Optional[Text]:
-        return shortened(req.json["message"])
-
     def blueprint(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> Blueprint:
-        blueprint = super().blueprint(on_new_message)
+        rest = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
-        @blueprint.middleware("request")
-        async def reject_malformed(request: Request) -> Optional[response.HTTPResponse]:
-            if request.method != "POST":
-                return None
+        @rest.route("/", methods=["GET"])
+        async def health(request: Request) -> response.HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @rest.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> response.HTTPResponse:
             problem = request_problem(request.body or b"")
-            if problem is None:
-                return None
-            status = 413 if problem.startswith("request body is larger") else 400
-            return response.json({"error": problem}, status=status)
+            if problem is not None:
+                status = 413 if problem.startswith("request body is larger") else 400
+                return response.json({"error": problem}, status=status)
+            payload = json.loads(request.body)
+            message = UserMessage(
+                text=shortened(mask_text(payload["message"])),
+                output_channel=CollectingOutputChannel(),
+                sender_id=pseudonymous_sender(payload["sender"]),
+                input_channel=self.name(),
+                metadata=mask_value(payload.get("metadata")),
+            )
+            try:
+                outcome = await self.turns.run(request.app, on_new_message, message)
+            except StoreUnavailable as unavailable:
+                return response.json({"error": str(unavailable), "text": APOLOGY}, status=503)
+            return response.json(outcome.messages)
 
-        return blueprint
+        @rest.listener("after_server_start")
+        async def mask_server_logs(*_: Any) -> None:
+            install_log_masking(*LOGGERS_WITH_HANDLERS)
+
+        return rest

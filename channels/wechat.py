@@ -4,6 +4,8 @@ GET verifies the server URL; POST receives messages and events, in plaintext or 
 WeChat waits 5 seconds for an answer: a reply ready within `reply_deadline` goes back in the
 HTTP response (a passive reply); a later or longer one goes out through the customer-service
 message API while WeChat is told `success` at once. Retries of a message join its first turn.
+Personal data is masked before Rasa sees the text; a failed or too slow turn, or an unreachable
+conversation store, is answered with an apology naming 12333 (channels/turns.py).
 """
 from __future__ import annotations
 
@@ -23,11 +25,13 @@ from wechatpy.crypto import WeChatCrypto
 from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
+from channels.masking import LOGGERS_WITH_HANDLERS, install_log_masking, mask_text
+from channels.turns import APOLOGY, StoreUnavailable, TurnRunner
 from channels.wechat_api import CustomerServiceClient, WeChatApiError
 from channels.wechat_dedupe import Turn, TurnRegistry, finished
 from channels.wechat_menu import intents_by_key, wechat_menu
 from channels.wechat_messages import (
-    CHANNEL, SOMETHING_WENT_WRONG, AskAssistant, FixedAnswer, MalformedMessage, NoAnswer,
+    CHANNEL, AskAssistant, FixedAnswer, MalformedMessage, NoAnswer,
     Received, dedupe_key, encrypted_part, inbound, metadata, parse_xml, read_message,
 )
 from channels.wechat_reply import PendingChoices, render_reply, split_message
@@ -93,6 +97,8 @@ class WeChatInput(InputChannel):
         self.choices = PendingChoices()
         self.intents_by_key = intents_by_key(wechat_menu())
         self._deliveries: Set["asyncio.Task[None]"] = set()
+        self.runner = TurnRunner()
+        install_log_masking(*LOGGERS_WITH_HANDLERS)
         if self.problems:
             logger.error("The WeChat channel answers 503 until it is configured: %s",
                          "; ".join(self.problems))
@@ -132,6 +138,10 @@ class WeChatInput(InputChannel):
             except RequestRejected as rejected:
                 return self._rejected(rejected)
             return await self._answer(request, received, encrypted, arrived, on_new_message)
+
+        @wechat.listener("after_server_start")
+        async def mask_server_logs(*_: Any) -> None:
+            install_log_masking(*LOGGERS_WITH_HANDLERS)
 
         @wechat.listener("after_server_stop")
         async def close_api_client(*_: Any) -> None:
@@ -190,7 +200,7 @@ class WeChatInput(InputChannel):
             turn, started = self.turns.start_or_join(key, lambda: finished(action.text))
         else:
             turn, started = self.turns.start_or_join(
-                key, lambda: self._ask_assistant(received, action, on_new_message)
+                key, lambda: self._ask_assistant(request.app, received, action, on_new_message)
             )
         if not started:
             logger.info("WeChat retried %s; it joins the turn already started", key)
@@ -208,25 +218,24 @@ class WeChatInput(InputChannel):
             self._deliver_later(received.openid, turn)
         return response.text(SUCCESS)
 
-    async def _ask_assistant(self, received: Received, action: AskAssistant,
+    async def _ask_assistant(self, app: Any, received: Received, action: AskAssistant,
                              on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
         """What the assistant answers to the message, as one text."""
         sender_id = received.openid
-        output = WeChatOutput()
         message = UserMessage(
-            text=self.choices.resolve(sender_id, action.text),
-            output_channel=output,
+            text=mask_text(self.choices.resolve(sender_id, action.text)),
+            output_channel=WeChatOutput(),
             sender_id=sender_id,
             input_channel=CHANNEL,
             message_id=received.text_field("MsgId") or None,
             metadata=metadata(received, action.source),
         )
         try:
-            await on_new_message(message)
-        except Exception:  # the follower still gets an answer; the server keeps serving
-            logger.exception("The assistant failed on a WeChat message")
-            return SOMETHING_WENT_WRONG
-        reply = render_reply(output.messages)
+            outcome = await self.runner.run(app, on_new_message, message)
+        except StoreUnavailable as unavailable:  # the follower still gets an answer
+            logger.error("A WeChat message was answered with the apology: %s", unavailable)
+            return APOLOGY
+        reply = render_reply(outcome.messages)
         self.choices.remember(sender_id, reply.options)
         return reply.text
 

@@ -19,7 +19,6 @@ from actions.topics import all_topics, menu_text
 TEXT_OR_VOICE_ONLY = "抱歉，我暂时只能看懂文字和语音。请发送文字或语音，告诉我您想问的问题。"
 VOICE_NOT_RECOGNISED = "抱歉，我没能听清这段语音。请打字告诉我您的问题。"
 EMPTY_TEXT = "请发送文字或语音，告诉我您想问的问题。"
-SOMETHING_WENT_WRONG = "抱歉，系统暂时有点忙，请稍后再问一次。着急的话，可以拨打12333人社服务热线。"
 WELCOME = "您好，欢迎关注！我是社保卡和劳动合同问题的智能助手。"
 MENU_HINT = "您也可以点下方的菜单，或者直接发语音。"
 

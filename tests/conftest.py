@@ -2,7 +2,8 @@ import pytest
 
 from tests.fake_wechat_api import FakeWeChatApi
 from tests.servers import start_action_server, start_rasa_server
-from tests.wechat_simulator import APP_ID, APP_SECRET, ENCODING_AES_KEY, TOKEN
+from tests.services import fresh_database, redis_service
+from tests.wechat_simulator import APP_ID, APP_SECRET, TOKEN, write_credentials
 
 # The voice line's token for the test servers, given as VOICE_GATEWAY_TOKEN (the project's
 # credentials.yml leaves it empty).
@@ -35,14 +36,7 @@ def fake_wechat_api():
 def wechat_server(tmp_path_factory, action_server, fake_wechat_api):
     """A Rasa server whose WeChat channel is set up in its credentials file (safe mode on)."""
     log_dir = tmp_path_factory.mktemp("wechat-server")
-    credentials = (
-        "channels.wechat.WeChatInput:\n"
-        f"  token: {TOKEN}\n"
-        f"  encoding_aes_key: {ENCODING_AES_KEY}\n"
-        f"  app_id: {APP_ID}\n"
-        f"  app_secret: {APP_SECRET}\n"
-        f"  api_base_url: {fake_wechat_api.url}\n"
-    )
+    credentials = write_credentials(log_dir / "credentials.yml", fake_wechat_api.url)
     server = start_rasa_server(log_dir, action_server.url, credentials=credentials)
     yield server
     server.stop()
@@ -65,3 +59,15 @@ def slow_wechat_server(tmp_path_factory, action_server, fake_wechat_api):
     )
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A fresh PostgreSQL database for this test run (TEST_POSTGRES_URL), dropped afterwards."""
+    yield from fresh_database()
+
+
+@pytest.fixture(scope="session")
+def redis_lock_store():
+    """Redis (TEST_REDIS_URL) with a key prefix of this test run's own."""
+    return redis_service()

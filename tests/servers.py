@@ -10,7 +10,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Union
+
+import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -29,6 +31,12 @@ class Server:
     process: subprocess.Popen
     url: str
     log: Path
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to clean up, as in a crash."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -87,10 +95,11 @@ def start(name: str, command: List[str], port: int, ready_path: str, log_dir: Pa
     return wait_until_ready(launch(name, command, port, log_dir, env), ready_path, timeout)
 
 
-def start_action_server(log_dir: Path) -> Server:
-    port = free_port()
+def start_action_server(log_dir: Path, port: Optional[int] = None,
+                        name: str = "action-server") -> Server:
+    port = port or free_port()
     return start(
-        "action-server",
+        name,
         [str(BIN / "rasa"), "run", "actions", "--port", str(port)],
         port,
         "/health",
@@ -99,26 +108,28 @@ def start_action_server(log_dir: Path) -> Server:
 
 
 def launch_rasa_server(log_dir: Path, action_server_url: str, name: str = "rasa-server",
-                       env: Optional[dict] = None, credentials: Optional[str] = None,
-                       endpoints: str = "") -> Server:
+                       env: Optional[dict] = None, credentials: Optional[Union[str, Path]] = None,
+                       stores: str = "", endpoints: Optional[Path] = None, port: Optional[int] = None,
+                       debug: bool = False) -> Server:
     """Starts the Rasa server with the trained model, without waiting for it.
 
-    The credentials file (the project's unless `credentials` gives its text) and the endpoints
-    (the action server plus `endpoints`) are written into `log_dir`; `env` adds variables.
+    `credentials` is the project's file unless a file (Path) or a file's text (str) is given.
+    The endpoints file names the action server plus `stores` (YAML: tracker_store, lock_store;
+    by default conversations are kept in memory); `endpoints` replaces it altogether.
     """
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}; run 'make train'")
-    port = free_port()
-    endpoints_file = log_dir / f"{name}-endpoints.yml"
-    endpoints_file.write_text(
-        f'action_endpoint:\n  url: "{action_server_url}/webhook"\n{endpoints}', encoding="utf-8"
-    )
-    credentials_file = log_dir / f"{name}-credentials.yml"
-    credentials_file.write_text(
-        credentials if credentials is not None
-        else (ROOT / "credentials.yml").read_text(encoding="utf-8"),
-        encoding="utf-8",
-    )
+    port = port or free_port()
+    if endpoints is None:
+        endpoints = log_dir / f"{name}-endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "{action_server_url}/webhook"\n{stores}', encoding="utf-8"
+        )
+    if isinstance(credentials, str):
+        credentials_file = log_dir / f"{name}-credentials.yml"
+        credentials_file.write_text(credentials, encoding="utf-8")
+    else:
+        credentials_file = credentials or ROOT / "credentials.yml"
     return launch(
         name,
         [
@@ -128,8 +139,8 @@ def launch_rasa_server(log_dir: Path, action_server_url: str, name: str = "rasa-
             "--interface", "127.0.0.1",
             "--port", str(port),
             "--credentials", str(credentials_file),
-            "--endpoints", str(endpoints_file),
-        ],
+            "--endpoints", str(endpoints),
+        ] + (["--debug"] if debug else []),
         port,
         log_dir,
         env,
@@ -138,3 +149,11 @@ def launch_rasa_server(log_dir: Path, action_server_url: str, name: str = "rasa-
 
 def start_rasa_server(log_dir: Path, action_server_url: str, **options) -> Server:
     return wait_until_ready(launch_rasa_server(log_dir, action_server_url, **options), "/status")
+
+
+def say(server: Server, sender: str, text: str) -> List[str]:
+    """The texts the REST channel answers to `text` from `sender`; fails unless HTTP 200."""
+    response = requests.post(f"{server.url}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": text}, timeout=60)
+    assert response.status_code == 200, response.text
+    return [message.get("text", "") for message in response.json()]

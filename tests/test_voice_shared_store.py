@@ -18,7 +18,7 @@ def two_servers(tmp_path_factory, action_server):
     credentials = f"channels.voice.VoiceInput:\n  token: {TOKEN}\n"
     servers = [
         launch_rasa_server(log_dir, action_server.url, name=f"rasa-{number}", credentials=credentials,
-                           endpoints=store, env={"VOICE_GATEWAY_TOKEN": ""})
+                           stores=store, env={"VOICE_GATEWAY_TOKEN": ""})
         for number in (1, 2)
     ]
     try:

@@ -5,6 +5,7 @@ import itertools
 import random
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Dict, List, Optional, Union
 
 import requests
@@ -136,6 +137,21 @@ class WeChatSimulator:
             return xmltodict.parse(plain)["xml"]
         assert "Encrypt" not in fields, "a plaintext request got an encrypted reply"
         return fields
+
+
+def write_credentials(path: Path, api_base_url: str) -> Path:
+    """A credentials file with the REST channel and the WeChat channel set up (safe mode on)."""
+    path.write_text(
+        "channels.rest.CheckedRestInput:\n"
+        "channels.wechat.WeChatInput:\n"
+        f"  token: {TOKEN}\n"
+        f"  encoding_aes_key: {ENCODING_AES_KEY}\n"
+        f"  app_id: {APP_ID}\n"
+        f"  app_secret: {APP_SECRET}\n"
+        f"  api_base_url: {api_base_url}\n",
+        encoding="utf-8",
+    )
+    return path
 
 
 def user_events(rasa_url: str, sender_id: str) -> List[Dict]:

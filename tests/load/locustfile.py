@@ -1,0 +1,95 @@
+"""Load test of the REST channel (`make load`): every simulated citizen holds one conversation
+of about eight turns across the topics, then leaves.
+
+A turn counts as an error when the answer is not HTTP 200, is empty, or is the apology. After
+the run the user turns stored in the tracker store (read through Rasa's HTTP API) are counted
+against the turns sent, and the figures are written to LOAD_REPORT as JSON.
+"""
+import json
+import os
+import threading
+import time
+import uuid
+
+import requests
+from locust import HttpUser, constant, events, task
+from locust.exception import StopUser
+
+APOLOGY_MARK = "抱歉，系统暂时有点忙"  # the start of the apology (channels/turns.py)
+CONVERSATIONS = [
+    ["你好", "我的社保卡丢了", "找不回来了", "还没挂失", "养老保险断缴了之前的还算吗",
+     "交了十二年", "谢谢", "再见"],
+    ["公司一直不跟我签劳动合同", "干了八个月", "一个月5000", "劳动仲裁的时效是多久",
+     "社保卡显示封存是怎么回事", "还没领", "谢谢", "再见"],
+    ["我爸退休了养老金资格认证咋弄", "在本地", "社保从广州转到深圳要重新办卡吗",
+     "社保卡坏了怎么换", "没有证明劳动关系的合同怎么办", "算了不问了", "谢谢", "再见"],
+]
+
+_lock = threading.Lock()
+_sent = {}  # sender -> number of turns sent
+_finished = 0
+
+
+class Citizen(HttpUser):
+    wait_time = constant(0.5)
+
+    def on_start(self):
+        self.sender = f"load-{uuid.uuid4().hex}"
+        with _lock:
+            self.script = CONVERSATIONS[len(_sent) % len(CONVERSATIONS)]
+            _sent[self.sender] = 0
+
+    @task
+    def converse(self):
+        global _finished
+        for text in self.script:
+            with self.client.post("/webhooks/rest/webhook", name="turn", catch_response=True,
+                                  json={"sender": self.sender, "message": text}) as response:
+                with _lock:
+                    _sent[self.sender] += 1
+                if response.status_code != 200:
+                    response.failure(f"HTTP {response.status_code}")
+                elif not response.json():
+                    response.failure("no answer")
+                elif any(APOLOGY_MARK in (m.get("text") or "") for m in response.json()):
+                    response.failure("apology")
+            time.sleep(0.5)
+        with _lock:
+            _finished += 1
+            everyone_done = _finished >= self.environment.runner.target_user_count
+        if everyone_done:
+            self.environment.runner.quit()
+        raise StopUser()
+
+
+def stored_user_turns(host, sender, token):
+    response = requests.get(f"{host}/conversations/{sender}/tracker",
+                            params={"token": token}, timeout=60)
+    response.raise_for_status()
+    return sum(1 for event in response.json()["events"] if event["event"] == "user")
+
+
+@events.quitting.add_listener
+def report(environment, **_):
+    token = os.environ.get("RASA_API_TOKEN", "")
+    lost = sum(max(0, sent - stored_user_turns(environment.host, sender, token))
+               for sender, sent in _sent.items())
+    total = environment.stats.total
+    figures = {
+        "conversations": len(_sent),
+        "turns_sent": sum(_sent.values()),
+        "requests": total.num_requests,
+        "errors": total.num_failures,
+        "lost_turns": lost,
+        "throughput_per_s": round(total.total_rps, 2),
+        "p50_ms": total.get_response_time_percentile(0.50),
+        "p95_ms": total.get_response_time_percentile(0.95),
+        "p99_ms": total.get_response_time_percentile(0.99),
+        "max_ms": round(total.max_response_time),
+        "failures": {f"{e.method} {e.name}: {e.error}": e.occurrences
+                     for e in environment.stats.errors.values()},
+    }
+    with open(os.environ.get("LOAD_REPORT", "reports/load/figures.json"), "w") as out:
+        json.dump(figures, out, ensure_ascii=False, indent=2)
+    if figures["errors"] or figures["lost_turns"]:
+        environment.process_exit_code = 1

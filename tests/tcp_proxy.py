@@ -1,0 +1,87 @@
+"""A small TCP proxy on a loopback port, to take a real service away and bring it back.
+
+`close()` stops listening and cuts every open connection, as when the service's host goes away;
+`open()` listens on the same port again. `delay` holds every answer from upstream that long,
+as a slow service does.
+"""
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from typing import List, Optional
+
+from tests.servers import free_port
+
+
+class TcpProxy:
+    def __init__(self, upstream_host: str, upstream_port: int, delay: float = 0.0) -> None:
+        self.upstream = (upstream_host, upstream_port)
+        self.port = free_port()
+        self.delay = delay
+        self._listener: Optional[socket.socket] = None
+        self._connections: List[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def open(self) -> "TcpProxy":
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        return self
+
+    def close(self) -> None:
+        with self._lock:
+            listener, self._listener = self._listener, None
+            connections, self._connections = self._connections, []
+        if listener is not None:
+            listener.close()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            connection.close()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # closed
+            try:
+                upstream = socket.create_connection(self.upstream, timeout=5)
+                upstream.settimeout(None)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                if self._listener is not listener:
+                    client.close()
+                    upstream.close()
+                    return
+                self._connections += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream, 0.0), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, self.delay),
+                             daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, target: socket.socket, delay: float) -> None:
+        try:
+            while True:
+                data = source.recv(65536)
+                if not data:
+                    break
+                if delay:
+                    time.sleep(delay)
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (source, target):
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass

@@ -1,0 +1,86 @@
+"""Failures get an answer: the action server slow or down, over REST and WeChat.
+
+The Rasa server reaches its own action server through a TCP proxy that can hold the action
+server's answers; the action server is a real process that the test kills and starts again.
+"""
+import time
+import uuid
+
+import pytest
+import requests
+
+from channels.turns import APOLOGY
+from tests.servers import free_port, start_action_server, start_rasa_server
+from tests.tcp_proxy import TcpProxy
+from tests.wechat_simulator import (
+    ENCODING_AES_KEY, WeChatSimulator, text_xml, write_credentials,
+)
+
+TURN_TIMEOUT = 2.0
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory, fake_wechat_api):
+    log_dir = tmp_path_factory.mktemp("failures")
+    actions_port = free_port()
+    actions = start_action_server(log_dir, port=actions_port, name="actions-1")
+    proxy = TcpProxy("127.0.0.1", actions_port).open()
+    credentials = write_credentials(log_dir / "credentials.yml", fake_wechat_api.url)
+    rasa = start_rasa_server(log_dir, f"http://127.0.0.1:{proxy.port}", credentials=credentials,
+                             env={"ASSISTANT_TURN_TIMEOUT": str(TURN_TIMEOUT)})
+    state = {"actions": actions, "port": actions_port, "log_dir": log_dir}
+    yield rasa, proxy, state
+    rasa.stop()
+    proxy.close()
+    state["actions"].stop()
+
+
+def rest(rasa, sender, text):
+    started = time.monotonic()
+    response = requests.post(f"{rasa.url}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": text}, timeout=60)
+    assert response.status_code == 200
+    return [m.get("text", "") for m in response.json()], time.monotonic() - started
+
+
+def test_a_slow_action_server_gets_the_apology_in_time(setup):
+    rasa, proxy, _ = setup
+    sender = uuid.uuid4().hex
+    assert rest(rasa, sender, "我的社保卡丢了")[0] == ["卡还有可能找回来吗？比如可能落在家里了。"]
+    proxy.delay = TURN_TIMEOUT + 3
+    try:
+        texts, seconds = rest(rasa, sender, "找不回来了")
+        assert texts == [APOLOGY] and "12333" in APOLOGY
+        assert seconds < TURN_TIMEOUT + 1.5
+        wechat = WeChatSimulator(rasa.url, encoding_aes_key=ENCODING_AES_KEY)
+        started = time.monotonic()
+        reply = wechat.post(text_xml("o" + uuid.uuid4().hex[:27], "养老金资格认证怎么弄"))
+        assert reply.content == APOLOGY
+        assert time.monotonic() - started < TURN_TIMEOUT + 1.5
+    finally:
+        proxy.delay = 0
+    time.sleep(TURN_TIMEOUT + 4)  # the slow turn completes and is stored
+    texts, _ = rest(rasa, sender, "还没挂失")
+    assert "尽快办理临时挂失" in texts[0]
+    assert "took longer than" in rasa.log.read_text(encoding="utf-8", errors="replace")
+
+
+def test_the_action_server_down_gets_the_apology_and_recovers(setup):
+    rasa, _, state = setup
+    state["actions"].kill()
+    try:
+        texts, _ = rest(rasa, uuid.uuid4().hex, "我的社保卡丢了")
+        assert texts == [APOLOGY]
+        wechat = WeChatSimulator(rasa.url, encoding_aes_key=ENCODING_AES_KEY)
+        reply = wechat.post(text_xml("o" + uuid.uuid4().hex[:27], "我的社保卡丢了"),
+                            encrypted=True)
+        assert reply.status == 200 and reply.content == APOLOGY
+        # Answers that need no action still work.
+        assert any("不客气" in text for text in rest(rasa, uuid.uuid4().hex, "谢谢")[0])
+    finally:
+        state["actions"] = start_action_server(state["log_dir"], port=state["port"],
+                                               name="actions-2")
+    texts, _ = rest(rasa, uuid.uuid4().hex, "我的社保卡丢了")
+    assert texts == ["卡还有可能找回来吗？比如可能落在家里了。"]
+    log = rasa.log.read_text(encoding="utf-8", errors="replace")
+    assert "Custom actions failed in this turn" in log

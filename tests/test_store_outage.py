@@ -1,0 +1,56 @@
+"""The tracker store goes away and comes back: 503 with a reason meanwhile, then recovery.
+
+The Rasa server reaches PostgreSQL through a TCP proxy that the test closes and opens again.
+"""
+import time
+import uuid
+
+import pytest
+import requests
+
+from tests.servers import start_rasa_server
+from tests.tcp_proxy import TcpProxy
+
+
+@pytest.fixture(scope="module")
+def through_proxy(tmp_path_factory, action_server, postgres):
+    proxy = TcpProxy(postgres.host, postgres.port).open()
+    rasa = start_rasa_server(tmp_path_factory.mktemp("store-outage"), action_server.url,
+                             stores=postgres.tracker_store_yaml("127.0.0.1", proxy.port))
+    yield rasa, proxy
+    rasa.stop()
+    proxy.close()
+
+
+def post(rasa, sender, text):
+    return requests.post(f"{rasa.url}/webhooks/rest/webhook",
+                         json={"sender": sender, "message": text}, timeout=60)
+
+
+def test_an_unreachable_tracker_store_is_answered_503_and_the_server_recovers(through_proxy):
+    rasa, proxy = through_proxy
+    sender = uuid.uuid4().hex
+    first = post(rasa, sender, "我的社保卡丢了")
+    assert first.status_code == 200
+    assert first.json()[0]["text"] == "卡还有可能找回来吗？比如可能落在家里了。"
+
+    proxy.close()
+    try:
+        for _ in range(3):
+            down = post(rasa, sender, "找不回来了")
+            assert down.status_code == 503
+            assert "conversation store unavailable" in down.json()["error"]
+            assert "12333" in down.json()["text"]
+        assert requests.get(f"{rasa.url}/status", timeout=30).status_code == 200
+    finally:
+        proxy.open()
+
+    deadline = time.monotonic() + 30
+    while True:
+        answer = post(rasa, sender, "找不回来了")
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    assert answer.status_code == 200
+    # The conversation continues where it was before the outage.
+    assert answer.json()[0]["text"] == "已经办了临时挂失吗？"
