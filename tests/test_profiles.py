@@ -1,7 +1,6 @@
 """The endpoints profiles and the secure defaults of `make run` (scripts/run-rasa)."""
 import pytest
 import requests
-from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import read_endpoints_from_path
 from rasa.shared.exceptions import RasaException
 
