@@ -11,7 +11,8 @@ MODEL := models/assistant.tar.gz
 SPACY_PIPELINE := models/spacy_zh
 SPACY_STAMP := $(SPACY_PIPELINE)/meta.json
 INSTALL_STAMP := $(VENV)/.installed
-ACTIONS_PORT := 5055  # must match action_endpoint in endpoints.yml
+# The action server's port; it must match action_endpoint in endpoints.yml.
+ACTIONS_PORT := 5055
 RASA_PORT ?= 5005
 # embedded: endpoints.yml (SQLite under var/, local action server);
 # production: endpoints.production.yml (PostgreSQL, Redis, ACTION_SERVER_URL).

@@ -61,7 +61,7 @@ def write_chart(ours: NluResult, baseline: NluResult, path: Path) -> None:
     plt.close(figure)
 
 
-def targets(ours: NluResult, dialogue: Dict[str, Any], load: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+def targets(ours: NluResult, load: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
     at_10 = next((level for level in load.get("levels", []) if level["concurrency"] == 10), {})
     oos_recall = ours.held_out.get("out_of_scope", {}).get("recall")
     checks = {
@@ -79,7 +79,7 @@ def write_reports(ours: NluResult, baseline: NluResult, dialogue: Dict[str, Any]
                   out: Path, summary: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     ours_figures, base_figures = nlu_figures(ours), nlu_figures(baseline)
-    checked = targets(ours, dialogue, load)
+    checked = targets(ours, load)
     checked["held_out_accuracy_above_baseline"] = {
         "value": ours.held_out["accuracy"], "target": baseline.held_out["accuracy"],
         "met": ours.held_out["accuracy"] > baseline.held_out["accuracy"]}
