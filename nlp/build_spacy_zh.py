@@ -80,6 +80,12 @@ def prune_features(segmenter, min_weight: float) -> None:
     segmenter.n_feature = model.n_feature
 
 
+def drop_training_tables(segmenter) -> None:
+    """Empties the word-bigram table (1.1 million strings), which pkuseg reads only while
+    training: segmenting looks features up in feature_to_idx and words in the unigram table."""
+    segmenter.feature_extractor.bigram = set()
+
+
 def chinese_pipeline(prune: bool = True) -> Language:
     """A blank spaCy `zh` pipeline segmenting with pkuseg's shipped default model."""
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
@@ -87,6 +93,7 @@ def chinese_pipeline(prune: bool = True) -> Language:
     nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_default_model_dir()))
     if prune:
         prune_features(nlp.tokenizer.pkuseg_seg, MIN_FEATURE_WEIGHT)
+        drop_training_tables(nlp.tokenizer.pkuseg_seg)
     return nlp
 
 

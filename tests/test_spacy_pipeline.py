@@ -86,7 +86,8 @@ def test_all_34_province_level_divisions_are_tagged(nlp):
 
 
 def test_pruned_features_segment_all_our_sentences_like_the_full_model(nlp):
-    """The built pipeline drops pkuseg's near-zero features; no sentence may change."""
+    """The built pipeline drops pkuseg's near-zero features and its training-only bigram
+    table; no sentence may change."""
     import glob
 
     import yaml
@@ -96,6 +97,8 @@ def test_pruned_features_segment_all_our_sentences_like_the_full_model(nlp):
     full = build_pipeline(DEFAULT_USER_DICT, DEFAULT_REGIONS, prune=False)
     kept = len(nlp.tokenizer.pkuseg_seg.feature_extractor.feature_to_idx)
     assert kept < 0.6 * len(full.tokenizer.pkuseg_seg.feature_extractor.feature_to_idx)
+    assert len(full.tokenizer.pkuseg_seg.feature_extractor.bigram) > 1_000_000
+    assert len(nlp.tokenizer.pkuseg_seg.feature_extractor.bigram) == 0
     root = PIPELINE.parent.parent
     texts = []
     for path in sorted(glob.glob(str(root / "data" / "nlu" / "*.yml"))) + [str(root / "tests" / "nlu" / "test_nlu.yml")]:
