@@ -2,23 +2,26 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from pathlib import Path
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List
 
 import aiohttp
 
 from bench.stats import latency_summary
-from tests.servers import start_action_server, start_rasa_server
+from channels.turns import APOLOGY
+from tests.servers import ROOT, start_action_server, start_rasa_server
 
-CONVERSATIONS: List[List[str]] = [
-    ["你好", "我的社保卡丢了", "找不回来了", "还没挂失", "谢谢", "养老保险断缴了还算吗", "十二年", "再见"],
-    ["老板一直不给我签劳动合同", "干了五个月", "5000", "没签合同怎么证明劳动关系", "有工资条和考勤记录", "谢谢", "没有了", "再见"],
-    ["我爸退休了养老金资格认证咋弄", "在外地", "不会用", "能出门", "社保卡显示封存是咋回事", "还没领", "谢谢", "拜拜"],
-    ["社保从广州转到深圳要换卡吗", "在哪能查社保卡状态", "社保卡坏了换新卡钱会没吗", "手上有两张社保卡怎么办", "不清楚", "离职一年了还能仲裁吗", "是拖欠工资", "已经离职"],
-]
-
+SCENARIO = json.loads((ROOT / "tests" / "load" / "scenario.json").read_text(encoding="utf-8"))
+CONVERSATIONS: List[List[str]] = SCENARIO["conversations"]
+PAUSE_SECONDS: float = SCENARIO["pause_seconds"]
+# Concurrent conversations measured with the scenario's pauses, as citizens converse.
+PACED_LEVELS = (1, 10, 50)
+# Concurrent conversations measured without pauses: every answer is followed at once by the
+# next message, which shows the most turns per second one server process can answer.
+SATURATION_LEVEL = 10
 
 def resident_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status", encoding="utf-8") as status:
@@ -28,7 +31,7 @@ def resident_mb(pid: int) -> float:
     return 0.0
 
 
-async def _conversation(session: aiohttp.ClientSession, url: str, turns: List[str],
+async def _conversation(session: aiohttp.ClientSession, url: str, turns: List[str], pause: float,
                         latencies: List[float], errors: List[str]) -> None:
     sender = uuid.uuid4().hex
     for text in turns:
@@ -38,24 +41,37 @@ async def _conversation(session: aiohttp.ClientSession, url: str, turns: List[st
                 body = await response.json()
                 if response.status != 200 or not body:
                     errors.append(f"{response.status} for {text}")
+                elif any(APOLOGY in (message.get("text") or "") for message in body):
+                    errors.append(f"apology for {text}")
         except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             errors.append(f"{type(error).__name__} for {text}")
         latencies.append((time.perf_counter() - started) * 1000)
+        await asyncio.sleep(pause)
 
 
-async def _drive(base_url: str, concurrency: int, conversations: int) -> Dict[str, Any]:
+async def _drive(base_url: str, concurrency: int, conversations: int, pause: float) -> Dict[str, Any]:
+    """`concurrency` citizens hold `conversations` conversations, each citizen one after another,
+    pausing `pause` seconds after every answer. Citizens arrive spread over the first pause
+    rather than all in the same instant. Turns per second are over the run's wall time without
+    its final pause."""
     url = f"{base_url}/webhooks/rest/webhook"
     latencies: List[float] = []
     errors: List[str] = []
+    waiting = [CONVERSATIONS[i % len(CONVERSATIONS)] for i in range(conversations)]
     timeout = aiohttp.ClientTimeout(total=60)
-    async with aiohttp.ClientSession(timeout=timeout) as session:
+    connector = aiohttp.TCPConnector(limit=concurrency)
+
+    async def citizen(arrival: float) -> None:
+        await asyncio.sleep(arrival)
+        while waiting:
+            await _conversation(session, url, waiting.pop(0), pause, latencies, errors)
+
+    async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         started = time.perf_counter()
-        queue = [CONVERSATIONS[i % len(CONVERSATIONS)] for i in range(conversations)]
-        for first in range(0, len(queue), concurrency):
-            batch = queue[first:first + concurrency]
-            await asyncio.gather(*(_conversation(session, url, turns, latencies, errors) for turns in batch))
-        elapsed = time.perf_counter() - started
-    return {"concurrency": concurrency, "turns": len(latencies), "errors": len(errors),
+        await asyncio.gather(*(citizen(pause * index / concurrency) for index in range(concurrency)))
+        elapsed = time.perf_counter() - started - pause
+    return {"concurrency": concurrency, "pause_s": pause, "conversations": conversations,
+            "turns": len(latencies), "errors": len(errors), "error_examples": errors[:5],
             "turns_per_second": len(latencies) / elapsed, **latency_summary(latencies)}
 
 
@@ -67,7 +83,7 @@ async def _first_answer_seconds(base_url: str, started: float) -> float:
     return time.monotonic() - started
 
 
-def run_load(work: Path, levels: Tuple[int, ...] = (1, 10, 50)) -> Dict[str, Any]:
+def run_load(work: Path) -> Dict[str, Any]:
     work.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     actions = start_action_server(work)
@@ -75,10 +91,13 @@ def run_load(work: Path, levels: Tuple[int, ...] = (1, 10, 50)) -> Dict[str, Any
     try:
         startup = asyncio.run(_first_answer_seconds(rasa.url, started))
         memory_loaded = {"rasa_mb": resident_mb(rasa.process.pid), "actions_mb": resident_mb(actions.process.pid)}
-        results = [asyncio.run(_drive(rasa.url, level, max(level, 8))) for level in levels]
+        asyncio.run(_drive(rasa.url, 1, 1, 0.0))  # warm-up
+        results = [asyncio.run(_drive(rasa.url, level, max(2 * level, 8), PAUSE_SECONDS))
+                   for level in PACED_LEVELS]
+        saturation = asyncio.run(_drive(rasa.url, SATURATION_LEVEL, 2 * SATURATION_LEVEL, 0.0))
         memory_after = {"rasa_mb": resident_mb(rasa.process.pid), "actions_mb": resident_mb(actions.process.pid)}
     finally:
         rasa.stop()
         actions.stop()
     return {"startup_to_first_answer_s": startup, "memory_after_loading": memory_loaded,
-            "memory_after_load": memory_after, "levels": results}
+            "memory_after_load": memory_after, "levels": results, "saturation": saturation}

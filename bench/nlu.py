@@ -13,9 +13,12 @@ from typing import Any, Dict, List
 
 import yaml
 
+from bench.entities import entity_scores, marked_sentences, spans_of
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 HELD_OUT = ROOT / "tests" / "nlu" / "test_nlu.yml"
+ENTITY_SET = ROOT / "tests" / "nlu" / "test_entities.yml"
 REPORT_KEYS_NOT_INTENTS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
 
 
@@ -59,8 +62,6 @@ def run_pipeline(name: str, config: Dict[str, Any], work: Path, folds: int) -> N
     _rasa("test", "nlu", "--model", str(model), "--nlu", str(HELD_OUT), "--out", str(work / f"{name}-held-out"),
           cache=cache)
     held_out = json.loads((work / f"{name}-held-out" / "intent_report.json").read_text(encoding="utf-8"))
-    entity_reports = sorted((work / f"{name}-held-out").glob("*Extractor_report.json"))
-    entities = {path.stem: json.loads(path.read_text(encoding="utf-8")) for path in entity_reports}
 
     cross_validation: Dict[str, Any] = {}
     if folds > 1:
@@ -70,9 +71,16 @@ def run_pipeline(name: str, config: Dict[str, Any], work: Path, folds: int) -> N
 
     texts_file = work / "held_out_texts.json"
     texts_file.write_text(json.dumps(held_out_texts(), ensure_ascii=False), encoding="utf-8")
-    output = subprocess.run([str(BIN / "python"), "-m", "bench.parse_profile", str(model), str(texts_file)],
+    marked = marked_sentences(ENTITY_SET.read_text(encoding="utf-8"))
+    entity_texts_file = work / "entity_texts.json"
+    entity_texts_file.write_text(json.dumps([text for text, _ in marked], ensure_ascii=False),
+                                 encoding="utf-8")
+    output = subprocess.run([str(BIN / "python"), "-m", "bench.parse_profile", str(model), str(texts_file),
+                             str(entity_texts_file)],
                             cwd=ROOT, check=True, capture_output=True, text=True).stdout
     profile = json.loads(output.strip().splitlines()[-1])
+    entities = entity_scores([spans for _, spans in marked],
+                             [spans_of(found) for found in profile.pop("entities")])
     return NluResult(name, training_seconds, held_out, cross_validation, entities, profile)
 
 

@@ -32,6 +32,10 @@ def nlu_figures(result: NluResult) -> Dict[str, Optional[float]]:
         "5-fold CV macro-F1": cv.get("macro avg", {}).get("f1-score"),
         "out-of-scope precision": oos.get("precision"),
         "out-of-scope recall": oos.get("recall"),
+        "province entity F1": result.entities["province"]["f1"],
+        "city entity F1": result.entities["city"]["f1"],
+        "place entity precision": result.entities["all"]["precision"],
+        "place entity recall": result.entities["all"]["recall"],
         "training time (s)": result.training_seconds,
         "parse latency median (ms)": latency["p50_ms"],
         "parse latency p95 (ms)": latency["p95_ms"],
@@ -85,7 +89,8 @@ def write_reports(ours: NluResult, baseline: NluResult, dialogue: Dict[str, Any]
         "met": ours.held_out["accuracy"] > baseline.held_out["accuracy"]}
     (out / "bench.json").write_text(json.dumps({
         "nlu": {"ours": ours_figures, "baseline": base_figures,
-                "per_intent_f1": {"ours": per_intent_f1(ours.held_out), "baseline": per_intent_f1(baseline.held_out)}},
+                "per_intent_f1": {"ours": per_intent_f1(ours.held_out), "baseline": per_intent_f1(baseline.held_out)},
+                "entities": {"ours": ours.entities, "baseline": baseline.entities}},
         "dialogue": dialogue, "load": load, "targets": checked,
     }, ensure_ascii=False, indent=2), encoding="utf-8")
     write_chart(ours, baseline, out / "per_intent_f1.png")
@@ -110,11 +115,16 @@ def write_reports(ours: NluResult, baseline: NluResult, dialogue: Dict[str, Any]
         lines.append(f"| {story} | {counts['turns']} | {counts['right']} |")
     lines += ["", "## Turn latency and throughput (REST channel with the action server)", "",
               f"Start to first answered message: {load['startup_to_first_answer_s']:.1f} s.", "",
-              "| concurrent conversations | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
-              "| --- | --- | --- | --- | --- | --- | --- |"]
-    for level in load["levels"]:
-        lines.append(f"| {level['concurrency']} | {level['turns']} | {level['errors']} | {level['turns_per_second']:.1f} "
-                     f"| {level['p50_ms']:.0f} | {level['p95_ms']:.0f} | {level['p99_ms']:.0f} |")
+              "Each simulated citizen holds conversations of the load test's scenario "
+              "(`tests/load/scenario.json`) and pauses after every answer before the next message. "
+              "The last row has no pauses: every answer is followed at once by the next message, "
+              "which shows how many turns per second one server process answers at most.", "",
+              "| concurrent conversations | pause s | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for level in load["levels"] + [load["saturation"]]:
+        lines.append(f"| {level['concurrency']} | {level['pause_s']:g} | {level['turns']} | {level['errors']} "
+                     f"| {level['turns_per_second']:.1f} | {level['p50_ms']:.0f} | {level['p95_ms']:.0f} "
+                     f"| {level['p99_ms']:.0f} |")
     loaded, after = load["memory_after_loading"], load["memory_after_load"]
     lines += ["", "## Memory", "",
               f"Resident memory after loading: Rasa server {loaded['rasa_mb']:.0f} MB, action server {loaded['actions_mb']:.0f} MB; "

@@ -1,8 +1,10 @@
-"""The benchmark's pure parts: statistics, the baseline configuration, failed-story counting."""
+"""The benchmark's pure parts: statistics, the baseline configuration, failed-story counting,
+entity scoring."""
 import yaml
 
 from bench.configs import baseline_config
 from bench.dialogue import wrong_predictions_per_story
+from bench.entities import entity_scores, marked_sentences, unmark
 from bench.stats import latency_summary, median, percentile, ratio
 
 
@@ -46,3 +48,32 @@ stories:
   - action: utter_greet
 """
     assert wrong_predictions_per_story(text) == {"a lost card": 2, "greeting": 0}
+
+
+def test_markup_is_removed_with_the_spans_it_marks():
+    assert unmark("社保从[广州](city)转到[广东省](province)") == (
+        "社保从广州转到广东省", [("city", 3, 5), ("province", 7, 10)])
+    assert unmark("新卡什么时候能拿到") == ("新卡什么时候能拿到", [])
+
+
+def test_entity_scores_count_exact_spans_only():
+    expected = [[("city", 0, 2), ("city", 4, 6)], [("province", 1, 3)], []]
+    predicted = [[("city", 0, 2), ("province", 4, 6)], [], [("province", 0, 1)]]
+    scores = entity_scores(expected, predicted)
+    assert scores["city"] == {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "marked": 2, "found": 1}
+    assert scores["province"]["precision"] == 0.0 and scores["province"]["recall"] == 0.0
+    assert scores["all"]["f1"] == 2 * 1 / (3 + 3)
+    nothing_found = entity_scores(expected, [[], [], []])
+    assert nothing_found["all"]["precision"] is None and nothing_found["all"]["f1"] == 0.0
+
+
+def test_the_entity_set_reads_with_its_spans():
+    from pathlib import Path
+
+    path = Path(__file__).parent / "nlu" / "test_entities.yml"
+    sentences = marked_sentences(path.read_text(encoding="utf-8"))
+    assert len(sentences) > 50
+    for text, spans in sentences:
+        assert "[" not in text and "](" not in text
+        for label, start, end in spans:
+            assert label in ("province", "city") and 0 <= start < end <= len(text)

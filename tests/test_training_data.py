@@ -32,12 +32,21 @@ def examples_by_intent(paths):
     return examples
 
 
+ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\((\w+)\)")
+
+
+def plain(text):
+    """The sentence without its entity markup: [广州](city) → 广州."""
+    return ENTITY_MARKUP.sub(r"\1", text)
+
+
 def normalised(text):
-    return re.sub(r"[\s\W_]+", "", text).lower()
+    return re.sub(r"[\s\W_]+", "", plain(text)).lower()
 
 
 TRAINING = examples_by_intent(sorted((ROOT / "data" / "nlu").glob("*.yml")))
 HELD_OUT = examples_by_intent([ROOT / "tests" / "nlu" / "test_nlu.yml"])
+ENTITY_SET = examples_by_intent([ROOT / "tests" / "nlu" / "test_entities.yml"])
 
 
 def test_intent_names_are_exactly_the_agreed_ones():
@@ -60,6 +69,16 @@ def test_held_out_examples_never_appear_in_training():
     trained = {normalised(text) for texts in TRAINING.values() for text in texts}
     leaked = [text for texts in HELD_OUT.values() for text in texts if normalised(text) in trained]
     assert leaked == []
+
+
+def test_entity_set_is_unseen_and_marks_only_provinces_and_cities():
+    trained = {normalised(text) for texts in TRAINING.values() for text in texts}
+    sentences = [text for texts in ENTITY_SET.values() for text in texts]
+    assert [text for text in sentences if normalised(text) in trained] == []
+    labels = Counter(label for text in sentences for _, label in ENTITY_MARKUP.findall(text))
+    assert set(labels) == {"province", "city"}
+    assert min(labels.values()) >= 30
+    assert set(ENTITY_SET) <= set(DOMAIN_INTENTS)
 
 
 def test_no_training_example_is_labelled_with_two_intents():

@@ -1,5 +1,5 @@
 """Load test of the REST channel (`make load`): every simulated citizen holds one conversation
-of about eight turns across the topics, then leaves.
+of about eight turns across the topics (tests/load/scenario.json), then leaves.
 
 A turn counts as an error when the answer is not HTTP 200, is empty, or is the apology. After
 the run the user turns stored in the tracker store (read through Rasa's HTTP API) are counted
@@ -10,20 +10,16 @@ import os
 import threading
 import time
 import uuid
+from pathlib import Path
 
 import requests
 from locust import HttpUser, constant, events, task
 from locust.exception import StopUser
 
 APOLOGY_MARK = "抱歉，系统暂时有点忙"  # the start of the apology (channels/turns.py)
-CONVERSATIONS = [
-    ["你好", "我的社保卡丢了", "找不回来了", "还没挂失", "养老保险断缴了之前的还算吗",
-     "交了十二年", "谢谢", "再见"],
-    ["公司一直不跟我签劳动合同", "干了八个月", "一个月5000", "劳动仲裁的时效是多久",
-     "社保卡显示封存是怎么回事", "还没领", "谢谢", "再见"],
-    ["我爸退休了养老金资格认证咋弄", "在本地", "社保从广州转到深圳要重新办卡吗",
-     "社保卡坏了怎么换", "没有证明劳动关系的合同怎么办", "算了不问了", "谢谢", "再见"],
-]
+SCENARIO = json.loads((Path(__file__).parent / "scenario.json").read_text(encoding="utf-8"))
+CONVERSATIONS = SCENARIO["conversations"]
+PAUSE_SECONDS = SCENARIO["pause_seconds"]
 
 _lock = threading.Lock()
 _sent = {}  # sender -> number of turns sent
@@ -31,7 +27,7 @@ _finished = 0
 
 
 class Citizen(HttpUser):
-    wait_time = constant(0.5)
+    wait_time = constant(PAUSE_SECONDS)
 
     def on_start(self):
         self.sender = f"load-{uuid.uuid4().hex}"
@@ -53,7 +49,7 @@ class Citizen(HttpUser):
                     response.failure("no answer")
                 elif any(APOLOGY_MARK in (m.get("text") or "") for m in response.json()):
                     response.failure("apology")
-            time.sleep(0.5)
+            time.sleep(PAUSE_SECONDS)
         with _lock:
             _finished += 1
             everyone_done = _finished >= self.environment.runner.target_user_count
