@@ -158,7 +158,8 @@ def test_voice_the_action_server_down_offers_a_person_then_transfers(setup):
                                confidence=0.9)
         assert retried == apology
         transfer = offered.press("0")
-        assert transfer["action"] == "transfer" and transfer["transfer"]["reason"] == "caller_request"
+        assert transfer["action"] == "transfer"
+        assert transfer["transfer"]["reason"] == "caller_request"
 
         assert_apology(twice.say("我的社保卡丢了"))
         transfer = twice.say("我的社保卡丢了")

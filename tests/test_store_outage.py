@@ -14,7 +14,9 @@ from channels.voice_turns import FAILURE
 from tests.conftest import VOICE_TOKEN
 from tests.servers import start_rasa_server
 from tests.tcp_proxy import TcpProxy
-from tests.voice_client import CALLER, FINDABLE, TEMPORARY_LOSS, WEBHOOK, Call, check_response, spoken
+from tests.voice_client import (
+    CALLER, FINDABLE, TEMPORARY_LOSS, WEBHOOK, Call, check_response, spoken,
+)
 
 
 @pytest.fixture(scope="module")
