@@ -7,10 +7,15 @@ Every input channel hands its user messages to `TurnRunner.run` instead of Rasa'
   logs it and carries on; the runner notices the failure and the turn's answer becomes an
   apology that names 12333;
 - when the turn takes longer than `timeout` seconds (a slow action server), the citizen gets
-  the apology at once; the turn itself carries on and is stored when it completes;
+  the apology at once; the turn itself carries on and is stored when it completes (or, with
+  `cancel_late_turns`, is stopped and leaves no trace: the telephone line, where nobody could
+  hear a late answer and the conversation must not move past what the caller heard);
 - when the tracker store or the lock store cannot be reached, Rasa's fail-safe tracker store
   would carry on with an empty conversation kept in memory; here the turn stops with
   `StoreUnavailable` instead, which the channel answers (REST: 503 with the reason).
+
+A channel that reads the tracker itself before the turn calls `fail_instead_of_forgetting`
+first, so that those reads raise on a store outage too.
 """
 from __future__ import annotations
 
@@ -31,6 +36,8 @@ APOLOGY = "抱歉，系统暂时有点忙，请稍后再问一次。着急的话
 STORE_UNAVAILABLE = "conversation store unavailable"
 TIMEOUT_VARIABLE = "ASSISTANT_TURN_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0
+# How long a cancelled turn may take to stop before it is left to finish by itself.
+CANCEL_GRACE_SECONDS = 2.0
 # Libraries whose errors mean that the tracker store or the lock store cannot be reached.
 STORE_ERROR_MODULES = ("sqlalchemy", "psycopg2", "redis", "sqlite3")
 
@@ -110,6 +117,11 @@ class TurnOutcome:
 @dataclass
 class TurnRunner:
     timeout: float = field(default_factory=timeout_from_environment)
+    # A turn over the timeout is stopped instead of being left to finish in the background.
+    cancel_late_turns: bool = False
+    # Whether a turn in which the assistant said nothing is answered with the apology; a
+    # channel that reads the turn's messages from the tracker decides that itself.
+    apologise_for_silence: bool = True
     _running: Set["asyncio.Future[Any]"] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -121,7 +133,7 @@ class TurnRunner:
         output = message.output_channel
         if not isinstance(output, CollectingOutputChannel):
             raise TypeError("TurnRunner needs a collecting output channel")
-        _fail_instead_of_forgetting(app)
+        fail_instead_of_forgetting(app)
         failures: List[str] = []
         token = _failed_actions.set(failures)
         try:
@@ -131,7 +143,10 @@ class TurnRunner:
         try:
             await asyncio.wait_for(asyncio.shield(turn), self.timeout)
         except asyncio.TimeoutError:
-            self._keep_until_done(turn)
+            if self.cancel_late_turns:
+                await self._cancel(turn)
+            else:
+                self._keep_until_done(turn)
             logger.error("A turn took longer than %.1f s; the citizen got the apology",
                          self.timeout)
             return self._apology(message, f"no answer within {self.timeout:g} s")
@@ -146,13 +161,23 @@ class TurnRunner:
             logger.error("Custom actions failed in this turn (%s); the citizen got the apology",
                          ", ".join(failures))
             return self._apology(message, "custom action failed")
-        if not output.messages:
+        if not output.messages and self.apologise_for_silence:
             return self._apology(message, "the assistant had nothing to say")
         return TurnOutcome(list(output.messages))
 
     @staticmethod
     def _apology(message: UserMessage, reason: str) -> TurnOutcome:
         return TurnOutcome([{"recipient_id": message.sender_id, "text": APOLOGY}], True, reason)
+
+    async def _cancel(self, turn: "asyncio.Future[Any]") -> None:
+        """Stops the turn: Rasa saves a conversation only at the end of a turn, so a stopped
+        turn is not recorded. One that does not stop in time is left to finish."""
+        self._keep_until_done(turn)
+        turn.cancel()
+        done, _ = await asyncio.wait({turn}, timeout=CANCEL_GRACE_SECONDS)
+        if not done:
+            logger.error("A late turn did not stop within %.1f s; it finishes in the background",
+                         CANCEL_GRACE_SECONDS)
 
     def _keep_until_done(self, turn: "asyncio.Future[Any]") -> None:
         self._running.add(turn)
@@ -165,7 +190,7 @@ class TurnRunner:
         turn.add_done_callback(finished)
 
 
-def _fail_instead_of_forgetting(app: Any) -> None:
+def fail_instead_of_forgetting(app: Any) -> None:
     """Makes the agent's fail-safe tracker store raise on errors rather than carry on with an
     empty in-memory conversation (which would answer as if the citizen had just arrived)."""
     agent = getattr(getattr(app, "ctx", None), "agent", None)

@@ -1,13 +1,16 @@
 """The telephone line: a voice gateway speaks with the assistant (docs/voice-gateway.md).
 
 POST /webhooks/voice12333/webhook. This module is the I/O: it checks the request, keeps the
-call's state in the tracker store and passes the caller's words to the assistant. What a turn
-does is decided in channels/voice_turns.py; the protocol is channels/voice_protocol.py.
+call's state in the tracker store and passes the caller's words to the assistant through
+channels/turns.py, which notices a failed or too slow turn (the caller then hears an apology
+and is offered a person). What a turn does is decided in channels/voice_turns.py; the protocol
+is channels/voice_protocol.py.
 
 Every turn of a call runs under a lock from Rasa's lock store (`voice-turn:<call_id>`), so a
 repeated turn waits for the first one and gets its stored reply. The call's state is a slot
 in the tracker, written after each turn: with a shared tracker store and a shared (Redis)
-lock store, any server process can serve any turn of a call.
+lock store, any server process can serve any turn of a call. When the tracker store or the
+lock store cannot be reached, the gateway gets a 503 with the reason and a transfer to play.
 """
 from __future__ import annotations
 
@@ -24,13 +27,17 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from actions.topics import all_question_slots, all_topics
+from channels.turns import (
+    StoreUnavailable, TurnOutcome, TurnRunner, fail_instead_of_forgetting, store_problem,
+)
 from channels.voice_protocol import (
     HANG_UP, TRANSFER, Reply, RequestError, Settings, Turn, authorised, parse_turn,
     response_body, settings_from,
 )
 from channels.voice_turns import (
     END_SESSION, FAILURE, FAILURE_REASON, FINISH, HAND_OVER, SAY, CallState, Decision,
-    assistant_turn, decide, max_digits, speak_reply, transfer_context,
+    assistant_failed, assistant_turn, decide, max_digits, speak_reply, transfer_context,
+    unavailable_reply,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,6 +66,9 @@ class VoiceInput(InputChannel):
 
     def __init__(self, settings: Optional[Settings] = None) -> None:
         self.settings = settings or settings_from(None, os.environ)
+        # A late answer could not be heard: a turn over the timeout is stopped. The reply is
+        # read from the tracker, so a turn without messages is no failure here.
+        self.turns = TurnRunner(cancel_late_turns=True, apologise_for_silence=False)
 
     @classmethod
     def name(cls) -> Text:
@@ -91,11 +101,18 @@ class VoiceInput(InputChannel):
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return _error(503, "the assistant is not ready")
+            call = VoiceCall(request.app, on_new_message, self.turns, self.settings)
             try:
-                body = await VoiceCall(agent, on_new_message, self.settings).answer(turn)
+                body = await call.answer(turn)
             except RequestError as problem:
                 return _error(problem.status, problem.reason)
-            except Exception:  # the caller is handed to a person rather than left in silence
+            except StoreUnavailable as unavailable:
+                return self._store_unavailable(turn, str(unavailable))
+            except Exception as error:  # a person takes over: the caller is never left in silence
+                problem = store_problem(error)
+                if problem is not None:
+                    logger.error("Conversation store unavailable: %s", error)
+                    return self._store_unavailable(turn, problem)
                 logger.exception("voice turn %s of call %s failed", turn.turn_id, turn.call_id)
                 failure = Reply([FAILURE], TRANSFER, transfer_reason=FAILURE_REASON)
                 body = response_body(turn, failure, self.settings)
@@ -103,17 +120,27 @@ class VoiceInput(InputChannel):
 
         return blueprint
 
+    def _store_unavailable(self, turn: Turn, reason: str) -> response.HTTPResponse:
+        """503 with the reason, and a transfer the gateway can carry out so that the caller
+        is not left in silence."""
+        body = {"error": reason,
+                **response_body(turn, unavailable_reply(turn.caller), self.settings)}
+        return response.json(body, status=503, dumps=json.dumps, ensure_ascii=False)
+
 
 class VoiceCall:
     """One turn of a call: load the call's state, carry out the turn, store the reply."""
 
-    def __init__(self, agent: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                 settings: Settings) -> None:
-        self.agent = agent
+    def __init__(self, app: Any, on_new_message: Callable[[UserMessage], Awaitable[Any]],
+                 turns: TurnRunner, settings: Settings) -> None:
+        self.app = app
+        self.agent = app.ctx.agent
         self.on_new_message = on_new_message
+        self.turns = turns
         self.settings = settings
 
     async def answer(self, turn: Turn) -> Dict[str, Any]:
+        fail_instead_of_forgetting(self.app)  # reading the state must not forget the call
         async with self.agent.lock_store.lock(TURN_LOCK_PREFIX + turn.call_id,
                                               wait_time_in_seconds=LOCK_POLL_SECONDS):
             before = await self.agent.tracker_store.retrieve(turn.call_id)
@@ -142,11 +169,16 @@ class VoiceCall:
             return Reply([], HANG_UP), state
         if decision.kind == HAND_OVER:
             return self._hand_over(decision, state, before), state
-        await self._tell(turn, decision.text, decision.keyed_reply)
+        outcome = await self._tell(turn, decision.text, decision.keyed_reply)
         after = await self._tracker(turn.call_id)
-        events = [event.as_dict() for event in after.events]
-        reply, new_state = speak_reply(assistant_turn(events, turn.turn_id), state,
-                                       in_form=after.active_loop_name is not None)
+        if outcome.failed:
+            logger.warning("voice turn %s of call %s got the apology: %s",
+                           turn.turn_id, turn.call_id, outcome.reason)
+            reply, new_state = assistant_failed(state)
+        else:
+            events = [event.as_dict() for event in after.events]
+            reply, new_state = speak_reply(assistant_turn(events, turn.turn_id), state,
+                                           in_form=after.active_loop_name is not None)
         if reply.action == TRANSFER:
             reply = dataclasses.replace(reply, transfer_context=self._context(after, state))
         return reply, new_state
@@ -163,8 +195,9 @@ class VoiceCall:
         titles = {topic.intent: topic.title for topic in all_topics()}
         return transfer_context(slots, all_question_slots(), titles, state, events)
 
-    async def _tell(self, turn: Turn, text: str, keyed_reply: bool = False) -> None:
-        """Passes the caller's words (or an /intent) to the assistant.
+    async def _tell(self, turn: Turn, text: str, keyed_reply: bool = False) -> TurnOutcome:
+        """Passes the caller's words (or an /intent) to the assistant; the outcome says
+        whether it failed (StoreUnavailable when the conversation cannot be read or saved).
 
         A reply given by keypad to the open question skips NLU (which could take a bare
         number for a goodbye): it carries the intent nlu_fallback, so the form takes it as
@@ -175,7 +208,7 @@ class VoiceCall:
                               "caller": turn.caller or None}}
         parse_data = {"text": text, "intent": {"name": KEYED_REPLY_INTENT, "confidence": 1.0},
                       "entities": []} if keyed_reply else None
-        await self.on_new_message(UserMessage(
+        return await self.turns.run(self.app, self.on_new_message, UserMessage(
             text, VoiceOutput(), turn.call_id, parse_data=parse_data, input_channel=CHANNEL_NAME,
             metadata=metadata))
 

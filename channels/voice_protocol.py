@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import hmac
 import json
-import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional
 
@@ -97,9 +97,10 @@ def _caller(payload: Mapping[str, Any]) -> Dict[str, str]:
         value = caller.get(name)
         if value is None:
             continue
-        if not isinstance(value, str) or len(value) > MAX_CALLER_FIELD_CHARS:
+        if not isinstance(value, str) or len(value) > MAX_CALLER_FIELD_CHARS \
+                or not value.isprintable():
             raise RequestError(400, f"'caller.{name}' must be a string of at most "
-                                    f"{MAX_CALLER_FIELD_CHARS} characters")
+                                    f"{MAX_CALLER_FIELD_CHARS} printable characters")
         fields[name] = value
     return fields
 
@@ -108,10 +109,23 @@ def _confidence(payload: Mapping[str, Any]) -> Optional[float]:
     value = payload.get("confidence")
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or not 0 <= value <= 1:
+    # The comparison also refuses NaN and infinities, and never turns a huge integer into a float.
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
         raise RequestError(400, "'confidence' must be a number from 0 to 1")
     return float(value)
+
+
+def recognised_text(text: str) -> str:
+    """The text without what no speech recogniser produces and UTF-8 cannot carry: control
+    characters become spaces; lone surrogates and the non-characters U+FFFE, U+FFFF go."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc":
+            kept.append(" ")
+        elif category != "Cs" and char not in "\ufffe\uffff":
+            kept.append(char)
+    return "".join(kept)
 
 
 def parse_turn(body: bytes) -> Turn:
@@ -135,7 +149,7 @@ def parse_turn(body: bytes) -> Turn:
         text = payload.get("text")
         if not isinstance(text, str):
             raise RequestError(400, "'text' must be a string for a speech event")
-        text = text[:MAX_SPEECH_CHARS]
+        text = recognised_text(text)[:MAX_SPEECH_CHARS]
     if event == DTMF:
         digits = payload.get("digits")
         if not isinstance(digits, str) or not DIGITS.fullmatch(digits):

@@ -28,6 +28,10 @@ WHAT_NEXT = "您可以接着说出问题，听菜单请按9。"
 ANSWER_KEYS = "按1重听，按2返回主菜单。"
 ANSWER_KEYS_AFTER_SUMMARY = "以上是要点。按1重听完整内容，按2返回主菜单。"
 FAILURE = "抱歉，系统暂时出了点问题，现在为您转接人工服务，请稍候。"
+# The assistant could not answer a turn (an action failed, or no answer in time): a person is
+# offered, and 12333 named; when it fails again, the call goes to a person.
+BUSY = ("抱歉，系统暂时有点忙。", "转人工请按0，或者稍后再说一遍。", "着急的话，也可以拨打12333人社服务热线。")
+STILL_BUSY = "抱歉，系统还是有点忙，现在为您转接人工服务，请稍候。"
 
 GREETING = "/greet"
 END_SESSION = "/session_start"
@@ -36,6 +40,8 @@ ANSWER_ACTION = "action_answer_topic"
 HUMAN_RESPONSE, GOODBYE_RESPONSE = "utter_request_human", "utter_goodbye"
 HUMAN_INTENT, GOODBYE_INTENT = "request_human", "goodbye"
 CALLER_REQUEST, NO_INPUT_REASON, FAILURE_REASON = "caller_request", "no_input", "error"
+UNAVAILABLE_REASON = "assistant_unavailable"
+MAX_ASSISTANT_FAILURES = 2  # failed assistant turns in a row before the call goes to a person
 MAX_REMEMBERED_TURNS = 50
 MAX_FREE_DIGITS = 8
 RECENT_UTTERANCES = 5
@@ -51,6 +57,7 @@ class CallState:
     replay: Tuple[str, ...] = ()  # the latest answer in full, for the replay key
     low_confidence: int = 0  # speech turns in a row not understood well enough
     no_input: int = 0  # silent turns in a row
+    assistant_failures: int = 0  # turns the assistant could not answer, since it last answered
     ended: bool = False  # the conversation's session was ended (the call hung up)
     turns: Tuple[str, ...] = ()  # ids of the turns answered, the latest last
     reply: Optional[Reply] = None  # the reply to the latest turn
@@ -60,7 +67,8 @@ class CallState:
         return {
             "keys": [key.as_dict() for key in self.keys], "free_text": self.free_text,
             "ask": list(self.ask), "replay": list(self.replay),
-            "low_confidence": self.low_confidence, "no_input": self.no_input, "ended": self.ended,
+            "low_confidence": self.low_confidence, "no_input": self.no_input,
+            "assistant_failures": self.assistant_failures, "ended": self.ended,
             "turns": list(self.turns), "reply": self.reply.as_dict() if self.reply else None,
             "caller": dict(self.caller),
         }
@@ -78,6 +86,7 @@ class CallState:
                 replay=tuple(str(text) for text in value.get("replay", [])),
                 low_confidence=int(value.get("low_confidence", 0)),
                 no_input=int(value.get("no_input", 0)),
+                assistant_failures=int(value.get("assistant_failures", 0)),
                 ended=bool(value.get("ended")),
                 turns=tuple(str(turn) for turn in value.get("turns", [])),
                 reply=Reply.from_dict(value["reply"]) if value.get("reply") else None,
@@ -238,6 +247,7 @@ def assistant_turn(events: Sequence[Mapping[str, Any]], turn_id: str) -> Assista
 
 def speak_reply(turn: AssistantTurn, state: CallState, in_form: bool) -> Tuple[Reply, CallState]:
     """The assistant's messages as a spoken reply, with the keys they offer."""
+    state = replace(state, assistant_failures=0)
     if not turn.messages:  # nothing said: the caller hears the open question again
         return Reply(list(state.ask) or [WHAT_NEXT], LISTEN,
                      max_digits(state.keys_on_offer(), state.free_text)), state
@@ -280,6 +290,28 @@ def speak_reply(turn: AssistantTurn, state: CallState, in_form: bool) -> Tuple[R
         ask = ask + [WHAT_NEXT]
     state = replace(state, keys=tuple(keys), ask=tuple(ask), free_text=in_form, replay=replay)
     return Reply(spoken, LISTEN, max_digits(keys, in_form)), state
+
+
+def assistant_failed(state: CallState) -> Tuple[Reply, CallState]:
+    """The reply when the assistant could not answer a turn.
+
+    The first time the caller hears an apology naming 12333 and is offered a person (0, which
+    works from anywhere) or to say it again; the open question, its keys and the replay stay as
+    they were. When the next turn that reaches the assistant fails too, the call goes to a
+    person (the caller's context is added by the channel).
+    """
+    failures = state.assistant_failures + 1
+    if failures >= MAX_ASSISTANT_FAILURES:
+        return Reply([STILL_BUSY], TRANSFER, transfer_reason=UNAVAILABLE_REASON), \
+            replace(state, assistant_failures=0)
+    return Reply(pack(BUSY), LISTEN, max_digits(state.keys_on_offer(), state.free_text)), \
+        replace(state, assistant_failures=failures)
+
+
+def unavailable_reply(caller: Mapping[str, str]) -> Reply:
+    """The reply when the call's conversation cannot be read or saved: a person takes over."""
+    context = transfer_context({}, (), {}, CallState(caller=dict(caller)), ())
+    return Reply([FAILURE], TRANSFER, transfer_reason=UNAVAILABLE_REASON, transfer_context=context)
 
 
 def transfer_context(slots: Mapping[str, Any], question_slots: Sequence[str],

@@ -1,14 +1,17 @@
 """Property tests: whatever a citizen (or anyone) sends, the server answers and never with 500.
 
 Random Unicode, empty and whitespace-only text, very long text, control characters and mixed
-scripts go to the REST and WeChat channels of a real Rasa server; after each batch the server
-still answers an ordinary question.
+scripts go to the REST and WeChat channels and the voice line of a real Rasa server, as do
+arbitrary JSON bodies and bytes; after each batch the server still answers an ordinary question.
 """
+import json
 import uuid
 
 import requests
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
+from tests.conftest import VOICE_TOKEN
+from tests.voice_client import FINDABLE, WEBHOOK, Call, check_response, spoken
 from tests.wechat_simulator import ENCODING_AES_KEY, WeChatSimulator, message_xml, next_msg_id
 
 CONTROL = st.characters(min_codepoint=0, max_codepoint=31)
@@ -80,6 +83,95 @@ def test_wechat_never_answers_500_to_arbitrary_bodies(wechat_server, body):
     assert wechat.post(body).status < 500
 
 
+# The voice line: what a speech recogniser (or anything else) might put in a request.
+SURROGATES = st.text(st.characters(min_codepoint=0xD800, max_codepoint=0xDFFF), min_size=1,
+                     max_size=5)
+SPEECH = st.one_of(MESSAGES, SURROGATES, st.lists(st.one_of(SCRIPTS, SURROGATES), max_size=10)
+                   .map("".join))
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.just(10 ** 400), st.floats(),
+              st.text(max_size=20), SURROGATES),
+    lambda inner: st.one_of(st.lists(inner, max_size=4),
+                            st.dictionaries(st.text(max_size=10), inner, max_size=4)),
+    max_leaves=10,
+)
+FIELDS = ("version", "call_id", "turn_id", "event", "text", "digits", "confidence", "caller")
+WELL_FORMED_TURNS = st.fixed_dictionaries(
+    {"version": st.just("1"), "call_id": st.text(min_size=1, max_size=20).map("hostile-".__add__),
+     "turn_id": st.text(min_size=1, max_size=10),
+     "event": st.sampled_from(["start", "speech", "dtmf", "no_input", "hangup"])},
+    optional={"text": SPEECH, "digits": st.from_regex(r"[0-9*#]{1,32}", fullmatch=True),
+              "confidence": st.floats(0, 1),
+              "caller": st.fixed_dictionaries({}, optional={"number": st.text(max_size=12),
+                                                            "area_code": st.text(max_size=4)})},
+)
+# A well-formed turn with one field replaced by any JSON value, or any JSON value at all.
+TURNS = st.one_of(
+    WELL_FORMED_TURNS,
+    st.tuples(WELL_FORMED_TURNS, st.sampled_from(FIELDS), JSON_VALUES)
+    .map(lambda change: {**change[0], change[1]: change[2]}),
+    JSON_VALUES,
+)
+VOICE_SETTINGS = settings(PROPERTY_SETTINGS, max_examples=30)
+
+
+def post_voice(url, data):
+    return requests.post(url + WEBHOOK, data=data, timeout=60,
+                         headers={"Authorization": f"Bearer {VOICE_TOKEN}",
+                                  "Content-Type": "application/json"})
+
+
+def assert_voice_answer(response, call_id=None, turn_id=None):
+    """A valid protocol response, or a 4xx with the reason; never a 500."""
+    assert response.status_code < 500, response.text
+    answer = response.json()
+    if response.status_code == 200:
+        check_response(answer, call_id, turn_id)
+    else:
+        assert response.status_code >= 400 and answer["error"], response.text
+
+
+@VOICE_SETTINGS
+@given(text=SPEECH, confidence=st.one_of(st.none(), st.floats(0, 1)))
+def test_voice_speech_never_answers_500(rasa_server, text, confidence):
+    body = {"version": "1", "call_id": f"hostile-{uuid.uuid4().hex}", "turn_id": "1",
+            "event": "speech", "text": text, "confidence": confidence}
+    response = post_voice(rasa_server.url, json.dumps(body).encode("utf-8"))
+    assert response.status_code in (200, 413), response.text  # 413: over 16 KB
+    assert_voice_answer(response, body["call_id"], "1")
+    if response.status_code == 200:
+        assert response.json()["prompts"], "never silence"
+
+
+def turn(**fields):
+    return {"version": "1", "call_id": f"hostile-{uuid.uuid4().hex}", "turn_id": "1",
+            "event": "start", **fields}
+
+
+@VOICE_SETTINGS
+@given(body=TURNS)
+@example(body=turn(confidence=10 ** 400))
+@example(body=turn(event="dtmf", digits="0", caller={"number": "\ud800", "area_code": "\x00"}))
+@example(body=turn(event="speech", text="\udc00社保卡\x00丢了\x1b"))
+@example(body=turn(call_id="\u3000", turn_id="\u200b"))
+def test_voice_never_answers_500_to_arbitrary_json(rasa_server, body):
+    response = post_voice(rasa_server.url, json.dumps(body).encode("utf-8"))
+    if isinstance(body, dict):
+        assert_voice_answer(response, body.get("call_id"), body.get("turn_id"))
+    else:
+        assert response.status_code == 400 and response.json()["error"]
+
+
+@PROPERTY_SETTINGS
+@given(raw=st.binary(max_size=300))
+def test_voice_never_answers_500_to_arbitrary_bytes(rasa_server, raw):
+    response = post_voice(rasa_server.url, raw)
+    assert response.status_code == 400 and response.json()["error"]
+
+
 def test_the_servers_still_answer_afterwards(rasa_server, wechat_server):
     assert_still_answers(rasa_server.url)
     assert_still_answers(wechat_server.url)
+    call = Call(rasa_server.url, VOICE_TOKEN)
+    assert call.start()["action"] == "listen"
+    assert spoken(call.say("我的社保卡丢了")) == FINDABLE

@@ -1,5 +1,7 @@
 """The tracker store goes away and comes back: 503 with a reason meanwhile, then recovery.
 
+Over REST and over the voice line, whose 503 also carries a transfer the gateway can play.
+
 The Rasa server reaches PostgreSQL through a TCP proxy that the test closes and opens again.
 """
 import time
@@ -8,15 +10,21 @@ import uuid
 import pytest
 import requests
 
+from channels.voice_turns import FAILURE
+from tests.conftest import VOICE_TOKEN
 from tests.servers import start_rasa_server
 from tests.tcp_proxy import TcpProxy
+from tests.voice_client import (
+    CALLER, FINDABLE, TEMPORARY_LOSS, WEBHOOK, Call, check_response, spoken,
+)
 
 
 @pytest.fixture(scope="module")
 def through_proxy(tmp_path_factory, action_server, postgres):
     proxy = TcpProxy(postgres.host, postgres.port).open()
     rasa = start_rasa_server(tmp_path_factory.mktemp("store-outage"), action_server.url,
-                             stores=postgres.tracker_store_yaml("127.0.0.1", proxy.port))
+                             stores=postgres.tracker_store_yaml("127.0.0.1", proxy.port),
+                             env={"VOICE_GATEWAY_TOKEN": VOICE_TOKEN})
     yield rasa, proxy
     rasa.stop()
     proxy.close()
@@ -54,3 +62,42 @@ def test_an_unreachable_tracker_store_is_answered_503_and_the_server_recovers(th
     assert answer.status_code == 200
     # The conversation continues where it was before the outage.
     assert answer.json()[0]["text"] == "已经办了临时挂失吗？"
+
+
+def until_answered(send, seconds=30):
+    deadline = time.monotonic() + seconds
+    while True:
+        answer = send()
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            return answer
+        time.sleep(1)
+
+
+def test_the_voice_line_answers_503_with_a_transfer_and_the_call_goes_on(through_proxy):
+    rasa, proxy = through_proxy
+    call = Call(rasa.url, VOICE_TOKEN, caller=CALLER)
+    call.start()
+    assert spoken(call.say("我的社保卡丢了")) == FINDABLE
+    body = {"version": "1", "call_id": call.call_id, "turn_id": "turn-3", "event": "dtmf",
+            "digits": "2", "caller": CALLER}
+
+    def send():
+        return requests.post(rasa.url + WEBHOOK, json=body, timeout=60,
+                             headers={"Authorization": f"Bearer {VOICE_TOKEN}"})
+
+    proxy.close()
+    try:
+        down = send()
+        assert down.status_code == 503
+        answer = down.json()
+        assert "conversation store unavailable" in answer["error"]
+        check_response(answer, call.call_id, "turn-3")
+        assert answer["action"] == "transfer" and spoken(answer) == FAILURE
+        assert answer["transfer"]["reason"] == "assistant_unavailable"
+        assert answer["transfer"]["context"]["caller"] == CALLER
+    finally:
+        proxy.open()
+    # The gateway sends the turn again: the call continues where it was.
+    again = until_answered(send)
+    assert again.status_code == 200, again.text
+    assert spoken(again.json()) == TEMPORARY_LOSS

@@ -11,11 +11,9 @@ from channels.voice_turns import (
     ANSWER_KEYS, ASK_TO_REPEAT, NOT_HEARD, NOT_HEARD_TWICE, OFFER_KEYS, TO_HUMAN,
 )
 from tests.conftest import VOICE_TOKEN
-from tests.voice_client import WEBHOOK, Call, check_ssml, spoken
-
-CALLER = {"number": "13800000000", "area_code": "010"}
-FINDABLE = "卡还有可能找回来吗？比如可能落在家里了。可能还能找到，请按1。找不回来了，请按2。"
-TEMPORARY_LOSS = "已经办了临时挂失吗？已经挂失了，请按1。还没挂失，请按2。"
+from tests.voice_client import (
+    CALLER, FINDABLE, TEMPORARY_LOSS, WEBHOOK, Call, check_ssml, spoken,
+)
 
 
 @pytest.fixture

@@ -63,6 +63,12 @@ def test_speech_over_the_limit_is_cut():
     assert turn.text == "社" * MAX_SPEECH_CHARS
 
 
+def test_speech_keeps_only_what_a_recogniser_could_say():
+    raw = json.dumps({"version": "1", "call_id": "c1", "turn_id": "t1", "event": "speech",
+                      "text": "\udc00社保卡\x00丢了\x1b\ufffe，١٢٣ ok"}).encode("ascii")
+    assert parse_turn(raw).text == "社保卡 丢了 ，١٢٣ ok"
+
+
 @pytest.mark.parametrize("raw, status, reason", [
     (b"{not json", 400, "not valid JSON"),
     (b"\xff\xfe", 400, "not valid JSON"),
@@ -82,11 +88,17 @@ def test_speech_over_the_limit_is_cut():
     (body(event="speech", text="好", confidence=1.5), 400, "'confidence'"),
     (body(event="speech", text="好", confidence=True), 400, "'confidence'"),
     (body(event="speech", text="好", confidence="high"), 400, "'confidence'"),
+    (body(confidence=10 ** 400), 400, "'confidence'"),
+    (b'{"version": "1", "call_id": "c", "turn_id": "t", "event": "start", "confidence": NaN}',
+     400, "'confidence'"),
     (body(event="dtmf"), 400, "'digits'"),
     (body(event="dtmf", digits=""), 400, "'digits'"),
     (body(event="dtmf", digits="12a"), 400, "'digits'"),
     (body(caller="13800000000"), 400, "'caller'"),
     (body(caller={"number": 13800000000}), 400, "'caller.number'"),
+    (body(caller={"number": "138\x00"}), 400, "'caller.number'"),
+    (b'{"version": "1", "call_id": "c", "turn_id": "t", "event": "start", '
+     b'"caller": {"area_code": "\\ud800"}}', 400, "'caller.area_code'"),
     (b" " * (MAX_BODY_BYTES + 1), 413, "larger than"),
 ])
 def test_malformed_requests_are_explained(raw, status, reason):

@@ -4,10 +4,12 @@ from dataclasses import replace
 
 from channels.voice_keypad import MENU, REPLAY, SEND, Key, all_menus
 from channels.voice_protocol import HANG_UP, LISTEN, TRANSFER, Reply, Turn
+from channels.voice_speech import PROMPT_LIMIT, ssml
 from channels.voice_turns import (
-    ANSWER_KEYS, ANSWER_KEYS_AFTER_SUMMARY, ASK_TO_REPEAT, FINISH, HAND_OVER, NOT_HEARD,
-    NOT_HEARD_TWICE, OFFER_KEYS, SAY, TELL, TO_HUMAN, UNKNOWN_KEY, WHAT_NEXT, CallState,
-    assistant_turn, decide, main_menu, menu_prompts, speak_reply, transfer_context,
+    ANSWER_KEYS, ANSWER_KEYS_AFTER_SUMMARY, ASK_TO_REPEAT, FAILURE, FINISH, HAND_OVER, NOT_HEARD,
+    NOT_HEARD_TWICE, OFFER_KEYS, SAY, STILL_BUSY, TELL, TO_HUMAN, UNKNOWN_KEY, WHAT_NEXT,
+    CallState, assistant_failed, assistant_turn, decide, main_menu, menu_prompts, speak_reply,
+    transfer_context, unavailable_reply,
 )
 
 YES_NO = (Key("1", "已经挂失了", SEND, "已经挂失了"), Key("2", "还没挂失", SEND, "还没挂失"))
@@ -270,3 +272,60 @@ def test_the_transfer_context_names_the_topic_the_answers_and_the_open_question(
         "recent_utterances": ["找不回来了", "我要转人工"],
         "caller": {"number": "139"},
     }
+
+
+def test_when_the_assistant_fails_the_caller_hears_an_apology_naming_12333_and_is_offered_0():
+    reply, state = assistant_failed(ASKING)
+    assert reply.action == LISTEN and reply.max_digits == 1
+    spoken = "".join(reply.prompts)
+    assert spoken.startswith("抱歉，系统暂时有点忙。") and "转人工请按0" in spoken and "12333" in spoken
+    assert all(len(prompt) <= PROMPT_LIMIT for prompt in reply.prompts)
+    assert any('<say-as interpret-as="telephone">12333</say-as>' in ssml(prompt)
+               for prompt in reply.prompts)
+    # The open question stays as it was: silence repeats it, its keys still answer it.
+    assert (state.keys, state.ask, state.free_text) == (ASKING.keys, ASKING.ask, True)
+    assert state.assistant_failures == 1
+    decision, _ = decide(state, turn("dtmf", digits="0"), 0.5)
+    assert (decision.kind, decision.reason) == (HAND_OVER, "caller_request")
+    decision, _ = decide(state, turn("dtmf", digits="2"), 0.5)
+    assert (decision.kind, decision.text) == (TELL, "还没挂失")
+
+
+def test_a_number_typed_as_the_reply_still_fits_after_the_apology():
+    reply, _ = assistant_failed(CallState(free_text=True, ask=("您的养老保险一共交了几年？",)))
+    assert reply.max_digits == 8
+
+
+def test_when_the_assistant_fails_again_the_call_goes_to_a_person():
+    _, state = assistant_failed(ASKING)
+    _, state = decide(state, turn("no_input"), 0.5)  # turns the line answers itself do not count
+    reply, state = assistant_failed(state)
+    assert (reply.action, reply.prompts, reply.transfer_reason) == (
+        TRANSFER, [STILL_BUSY], "assistant_unavailable")
+    assert state.assistant_failures == 0
+
+
+def test_an_answer_in_between_starts_the_count_again():
+    _, state = assistant_failed(ASKING)
+    turn_events = [user("还没挂失", "t4", "deny"), action("utter_thank"), bot("不客气。")]
+    _, state = speak_reply(assistant_turn(turn_events, "t4"), state, in_form=False)
+    assert state.assistant_failures == 0
+    reply, _ = assistant_failed(state)
+    assert reply.action == LISTEN
+    _, fresh = decide(replace(ASKING, assistant_failures=1), turn("start"), 0.5)
+    assert fresh.assistant_failures == 0
+
+
+def test_the_failure_count_is_kept_with_the_call():
+    _, state = assistant_failed(ASKING)
+    stored = json.loads(json.dumps(state.as_slot()))
+    assert CallState.from_slot(stored).assistant_failures == 1
+    assert CallState.from_slot({"turns": ["t1"]}).assistant_failures == 0
+
+
+def test_with_the_conversation_store_unreachable_a_person_takes_over():
+    reply = unavailable_reply({"number": "139"})
+    assert (reply.action, reply.prompts, reply.transfer_reason) == (
+        TRANSFER, [FAILURE], "assistant_unavailable")
+    assert reply.transfer_context["caller"] == {"number": "139"}
+    assert reply.transfer_context["topic"] is None and reply.transfer_context["slots"] == {}

@@ -10,6 +10,10 @@ import requests
 from channels.voice_speech import SSML_NAMESPACE
 
 WEBHOOK = "/webhooks/voice12333/webhook"
+CALLER = {"number": "13800000000", "area_code": "010"}
+# The first two questions of the card-loss consultation, as the line speaks them.
+FINDABLE = "卡还有可能找回来吗？比如可能落在家里了。可能还能找到，请按1。找不回来了，请按2。"
+TEMPORARY_LOSS = "已经办了临时挂失吗？已经挂失了，请按1。还没挂失，请按2。"
 
 
 def check_ssml(document: str) -> ElementTree.Element:
