@@ -3,7 +3,8 @@
 POST /webhooks/voice12333/webhook. This module is the I/O: it checks the request, keeps the
 call's state in the tracker store and passes the caller's words to the assistant through
 channels/turns.py, which notices a failed or too slow turn (the caller then hears an apology
-and is offered a person). What a turn does is decided in channels/voice_turns.py; the protocol
+and is offered a person). Personal numbers in the recognised speech and the caller's number
+are masked (channels/masking.py) before anything stores or logs them. What a turn does is decided in channels/voice_turns.py; the protocol
 is channels/voice_protocol.py.
 
 Every turn of a call runs under a lock from Rasa's lock store (`voice-turn:<call_id>`), so a
@@ -27,6 +28,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 
 from actions.topics import all_question_slots, all_topics
+from channels.masking import LOGGERS_WITH_HANDLERS, install_log_masking, mask_text, mask_value
 from channels.turns import (
     StoreUnavailable, TurnOutcome, TurnRunner, fail_instead_of_forgetting, store_problem,
 )
@@ -61,6 +63,12 @@ def _error(status: int, reason: str) -> response.HTTPResponse:
     return response.json({"error": reason}, status=status)
 
 
+def masked(turn: Turn) -> Turn:
+    """The turn with ID, mobile and bank-card numbers masked in the speech and the caller's
+    number; the gateway itself still knows whom a transferred call comes from."""
+    return dataclasses.replace(turn, text=mask_text(turn.text), caller=mask_value(turn.caller))
+
+
 class VoiceInput(InputChannel):
     """The voice gateway's webhook."""
 
@@ -69,6 +77,7 @@ class VoiceInput(InputChannel):
         # A late answer could not be heard: a turn over the timeout is stopped. The reply is
         # read from the tracker, so a turn without messages is no failure here.
         self.turns = TurnRunner(cancel_late_turns=True, apologise_for_silence=False)
+        install_log_masking(*LOGGERS_WITH_HANDLERS)
 
     @classmethod
     def name(cls) -> Text:
@@ -95,7 +104,7 @@ class VoiceInput(InputChannel):
             if not authorised(request.headers.get("Authorization"), token):
                 return _error(401, "missing or wrong bearer token")
             try:
-                turn = parse_turn(request.body or b"")
+                turn = masked(parse_turn(request.body or b""))
             except RequestError as problem:
                 return _error(problem.status, problem.reason)
             agent = getattr(request.app.ctx, "agent", None)
@@ -117,6 +126,10 @@ class VoiceInput(InputChannel):
                 failure = Reply([FAILURE], TRANSFER, transfer_reason=FAILURE_REASON)
                 body = response_body(turn, failure, self.settings)
             return response.json(body, dumps=json.dumps, ensure_ascii=False)
+
+        @blueprint.listener("after_server_start")
+        async def mask_server_logs(*_: Any) -> None:
+            install_log_masking(*LOGGERS_WITH_HANDLERS)
 
         return blueprint
 

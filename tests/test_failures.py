@@ -14,7 +14,7 @@ from channels.voice_turns import STILL_BUSY
 from tests.conftest import VOICE_TOKEN
 from tests.servers import free_port, start_action_server, start_rasa_server
 from tests.tcp_proxy import TcpProxy
-from tests.voice_client import CALLER, FINDABLE, TEMPORARY_LOSS, Call, spoken
+from tests.voice_client import CALLER, FINDABLE, MASKED_CALLER, TEMPORARY_LOSS, Call, spoken
 from tests.wechat_simulator import (
     ENCODING_AES_KEY, WeChatSimulator, text_xml, write_credentials,
 )
@@ -29,8 +29,6 @@ def setup(tmp_path_factory, fake_wechat_api):
     actions = start_action_server(log_dir, port=actions_port, name="actions-1")
     proxy = TcpProxy("127.0.0.1", actions_port).open()
     credentials = write_credentials(log_dir / "credentials.yml", fake_wechat_api.url)
-    with credentials.open("a", encoding="utf-8") as file:
-        file.write("channels.voice.VoiceInput:\n")
     rasa = start_rasa_server(log_dir, f"http://127.0.0.1:{proxy.port}", credentials=credentials,
                              env={"ASSISTANT_TURN_TIMEOUT": str(TURN_TIMEOUT),
                                   "VOICE_GATEWAY_TOKEN": VOICE_TOKEN})
@@ -134,7 +132,7 @@ def test_voice_a_slow_action_server_gets_the_apology_in_time_then_the_call_goes_
         assert transfer["action"] == "transfer" and spoken(transfer) == STILL_BUSY
         assert transfer["transfer"]["reason"] == "assistant_unavailable"
         assert transfer["transfer"]["context"]["last_prompt"] == FINDABLE
-        assert transfer["transfer"]["context"]["caller"] == CALLER
+        assert transfer["transfer"]["context"]["caller"] == MASKED_CALLER
     finally:
         proxy.delay = 0
     # The late turn was stopped, not finished behind the caller's back: the question the
@@ -166,7 +164,7 @@ def test_voice_the_action_server_down_offers_a_person_then_transfers(setup):
         assert transfer["action"] == "transfer" and spoken(transfer) == STILL_BUSY
         assert transfer["transfer"]["reason"] == "assistant_unavailable"
         assert transfer["transfer"]["context"]["recent_utterances"][-1] == "我的社保卡丢了"
-        assert transfer["transfer"]["context"]["caller"] == CALLER
+        assert transfer["transfer"]["context"]["caller"] == MASKED_CALLER
 
         assert_apology(resumed.say("找不回来了"))
     finally:

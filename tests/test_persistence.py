@@ -1,12 +1,14 @@
 """The embedded profile's SQLite tracker store: a killed server resumes the form, and personal
-data reaches neither the database rows nor the logs, over REST and WeChat."""
+data reaches neither the database rows nor the logs, over REST, WeChat and the voice line."""
 import json
 import sqlite3
 import uuid
 
 import pytest
 
+from tests.conftest import VOICE_TOKEN
 from tests.servers import free_port, say, start_rasa_server
+from tests.voice_client import FINDABLE, Call
 from tests.wechat_simulator import (
     ENCODING_AES_KEY, WeChatSimulator, text_xml, write_credentials,
 )
@@ -26,7 +28,7 @@ def embedded(tmp_path_factory, action_server, fake_wechat_api):
         servers.append(start_rasa_server(
             log_dir, action_server.url, credentials=credentials, name=name, port=port,
             stores=f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {database}\n",
-            debug=True,
+            debug=True, env={"VOICE_GATEWAY_TOKEN": VOICE_TOKEN},
         ))
         return servers[-1]
 
@@ -56,14 +58,22 @@ def test_personal_data_is_masked_in_rows_and_logs_and_the_conversation_goes_on(e
     reply = wechat.post(text_xml(openid, "我的社保卡丢了，电话138-1234-5678"), encrypted=True)
     assert "卡还有可能找回来吗" in reply.content
 
+    call = Call(server.url, VOICE_TOKEN, caller={"number": "13812345678", "area_code": "010"})
+    call.start()
+    answer = call.say("社保卡丢了 身份证号110101199003071234")
+    assert [prompt["text"] for prompt in answer["prompts"]] == [FINDABLE]
+
     rest_rows = raw_rows(database, sender)
     wechat_rows = raw_rows(database, openid)
-    user_texts = [json.loads(data)["text"] for kind, data in rest_rows + wechat_rows
+    voice_rows = raw_rows(database, call.call_id)
+    user_texts = [json.loads(data)["text"] for kind, data in rest_rows + wechat_rows + voice_rows
                   if kind == "user"]
-    assert user_texts == ["社保卡丢了，我手机138****5678，身份证1101**********1234",
-                          "找不回来了，卡号6222***********0123",
-                          "我的社保卡丢了，电话138-****-5678"]
-    everything = "\n".join(data for _, data in rest_rows + wechat_rows)
+    assert user_texts[:3] == ["社保卡丢了，我手机138****5678，身份证1101**********1234",
+                              "找不回来了，卡号6222***********0123",
+                              "我的社保卡丢了，电话138-****-5678"]
+    assert "社保卡丢了 身份证号1101**********1234" in user_texts[3:]
+    everything = "\n".join(data for _, data in rest_rows + wechat_rows + voice_rows)
+    assert "138****5678" in "\n".join(data for _, data in voice_rows)  # the caller, masked
     log = server.log.read_text(encoding="utf-8", errors="replace")
     assert "138****5678" in log  # the debug log shows the (masked) messages
     for raw in RAW_NUMBERS + ("138-1234-5678",):

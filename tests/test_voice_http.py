@@ -12,7 +12,7 @@ from channels.voice_turns import (
 )
 from tests.conftest import VOICE_TOKEN
 from tests.voice_client import (
-    CALLER, FINDABLE, TEMPORARY_LOSS, WEBHOOK, Call, check_ssml, spoken,
+    CALLER, FINDABLE, MASKED_CALLER, TEMPORARY_LOSS, WEBHOOK, Call, check_ssml, spoken,
 )
 
 
@@ -129,7 +129,7 @@ def test_asking_for_a_person_transfers_with_what_the_caller_said(call):
         "slots": {"card_findable": False},
         "last_prompt": TEMPORARY_LOSS,
         "recent_utterances": ["我的社保卡丢了", "找不回来了", "我要转人工"],
-        "caller": CALLER,
+        "caller": MASKED_CALLER,
     }
 
 

@@ -11,6 +11,8 @@ from channels.voice_speech import SSML_NAMESPACE
 
 WEBHOOK = "/webhooks/voice12333/webhook"
 CALLER = {"number": "13800000000", "area_code": "010"}
+# The caller as the line stores it and hands it on: a mobile number is masked like any other.
+MASKED_CALLER = {"number": "138****0000", "area_code": "010"}
 # The first two questions of the card-loss consultation, as the line speaks them.
 FINDABLE = "卡还有可能找回来吗？比如可能落在家里了。可能还能找到，请按1。找不回来了，请按2。"
 TEMPORARY_LOSS = "已经办了临时挂失吗？已经挂失了，请按1。还没挂失，请按2。"

@@ -140,7 +140,8 @@ class WeChatSimulator:
 
 
 def write_credentials(path: Path, api_base_url: str) -> Path:
-    """A credentials file with the REST channel and the WeChat channel set up (safe mode on)."""
+    """A credentials file with the REST channel, the WeChat channel set up (safe mode on) and
+    the voice line (its token comes from VOICE_GATEWAY_TOKEN)."""
     path.write_text(
         "channels.rest.CheckedRestInput:\n"
         "channels.wechat.WeChatInput:\n"
@@ -148,7 +149,8 @@ def write_credentials(path: Path, api_base_url: str) -> Path:
         f"  encoding_aes_key: {ENCODING_AES_KEY}\n"
         f"  app_id: {APP_ID}\n"
         f"  app_secret: {APP_SECRET}\n"
-        f"  api_base_url: {api_base_url}\n",
+        f"  api_base_url: {api_base_url}\n"
+        "channels.voice.VoiceInput:\n",
         encoding="utf-8",
     )
     return path
