@@ -4,6 +4,9 @@ of about eight turns across the topics (tests/load/scenario.json), then leaves.
 A turn counts as an error when the answer is not HTTP 200, is empty, or is the apology. After
 the run the user turns stored in the tracker store (read through Rasa's HTTP API) are counted
 against the turns sent, and the figures are written to LOAD_REPORT as JSON.
+
+LOAD_HOSTS (comma-separated base URLs of Rasa replicas sharing their stores) sends each turn
+of a conversation to the next replica; without it every turn goes to --host.
 """
 import json
 import os
@@ -20,6 +23,8 @@ APOLOGY_MARK = "抱歉，系统暂时有点忙"  # the start of the apology (cha
 SCENARIO = json.loads((Path(__file__).parent / "scenario.json").read_text(encoding="utf-8"))
 CONVERSATIONS = SCENARIO["conversations"]
 PAUSE_SECONDS = SCENARIO["pause_seconds"]
+HOSTS = [host.rstrip("/") for host in os.environ.get("LOAD_HOSTS", "").split(",") if host]
+WEBHOOK = "/webhooks/rest/webhook"
 
 _lock = threading.Lock()
 _sent = {}  # sender -> number of turns sent
@@ -33,13 +38,15 @@ class Citizen(HttpUser):
         self.sender = f"load-{uuid.uuid4().hex}"
         with _lock:
             self.script = CONVERSATIONS[len(_sent) % len(CONVERSATIONS)]
+            self.first_host = len(_sent) % max(1, len(HOSTS))
             _sent[self.sender] = 0
 
     @task
     def converse(self):
         global _finished
-        for text in self.script:
-            with self.client.post("/webhooks/rest/webhook", name="turn", catch_response=True,
+        for number, text in enumerate(self.script):
+            url = HOSTS[(self.first_host + number) % len(HOSTS)] + WEBHOOK if HOSTS else WEBHOOK
+            with self.client.post(url, name="turn", catch_response=True,
                                   json={"sender": self.sender, "message": text}) as response:
                 with _lock:
                     _sent[self.sender] += 1
