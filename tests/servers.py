@@ -1,6 +1,11 @@
-"""Starts the real Rasa server and action server for tests, on free loopback ports."""
+"""Starts the real Rasa server and action server for tests, on free loopback ports.
+
+Every server started here is also stopped when the test process ends, so a fixture that fails
+halfway through starting its servers leaves none running.
+"""
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import subprocess
@@ -52,6 +57,15 @@ class Server:
         return "\n".join(text.splitlines()[-lines:])
 
 
+_LAUNCHED: List[Server] = []
+
+
+@atexit.register
+def _stop_servers_left_running() -> None:
+    for server in _LAUNCHED:
+        server.stop()
+
+
 def _environment(extra: Optional[dict] = None) -> dict:
     # Channel settings come from the test alone, never from the environment pytest runs in.
     env = {name: value for name, value in os.environ.items()
@@ -73,7 +87,9 @@ def launch(name: str, command: List[str], port: int, log_dir: Path,
     process = subprocess.Popen(
         command, cwd=ROOT, env=_environment(env), stdout=log.open("wb"), stderr=subprocess.STDOUT
     )
-    return Server(name, process, f"http://127.0.0.1:{port}", log)
+    server = Server(name, process, f"http://127.0.0.1:{port}", log)
+    _LAUNCHED.append(server)
+    return server
 
 
 def wait_until_ready(server: Server, ready_path: str, timeout: float = 180.0) -> Server:
