@@ -23,6 +23,7 @@ PACED_LEVELS = (1, 10, 50)
 # next message, which shows the most turns per second one server process can answer.
 SATURATION_LEVEL = 10
 
+
 def resident_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status", encoding="utf-8") as status:
         for line in status:

@@ -4,8 +4,8 @@ POST /webhooks/voice12333/webhook. This module is the I/O: it checks the request
 call's state in the tracker store and passes the caller's words to the assistant through
 channels/turns.py, which notices a failed or too slow turn (the caller then hears an apology
 and is offered a person). Personal numbers in the recognised speech and the caller's number
-are masked (channels/masking.py) before anything stores or logs them. What a turn does is decided in channels/voice_turns.py; the protocol
-is channels/voice_protocol.py.
+are masked (channels/masking.py) before anything stores or logs them. What a turn does is
+decided in channels/voice_turns.py; the protocol is channels/voice_protocol.py.
 
 Every turn of a call runs under a lock from Rasa's lock store (`voice-turn:<call_id>`), so a
 repeated turn waits for the first one and gets its stored reply. The call's state is a slot

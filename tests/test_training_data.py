@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from actions.topics import all_topics, menu_text
+from bench.entities import unmark
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN_INTENTS = [
@@ -32,16 +33,9 @@ def examples_by_intent(paths):
     return examples
 
 
-ENTITY_MARKUP = re.compile(r"\[([^\]]+)\]\((\w+)\)")
-
-
-def plain(text):
-    """The sentence without its entity markup: [广州](city) → 广州."""
-    return ENTITY_MARKUP.sub(r"\1", text)
-
-
 def normalised(text):
-    return re.sub(r"[\s\W_]+", "", plain(text)).lower()
+    """The sentence without entity markup ([广州](city) → 广州), spaces and punctuation."""
+    return re.sub(r"[\s\W_]+", "", unmark(text)[0]).lower()
 
 
 TRAINING = examples_by_intent(sorted((ROOT / "data" / "nlu").glob("*.yml")))
@@ -75,7 +69,7 @@ def test_entity_set_is_unseen_and_marks_only_provinces_and_cities():
     trained = {normalised(text) for texts in TRAINING.values() for text in texts}
     sentences = [text for texts in ENTITY_SET.values() for text in texts]
     assert [text for text in sentences if normalised(text) in trained] == []
-    labels = Counter(label for text in sentences for _, label in ENTITY_MARKUP.findall(text))
+    labels = Counter(label for text in sentences for label, _, _ in unmark(text)[1])
     assert set(labels) == {"province", "city"}
     assert min(labels.values()) >= 30
     assert set(ENTITY_SET) <= set(DOMAIN_INTENTS)
