@@ -23,7 +23,8 @@ ENDPOINTS = $(ENDPOINTS_$(PROFILE))
 NLU_MIN_ACCURACY ?= 0.93
 
 TRAINING_DATA := $(shell find data/nlu data/rules data/stories -name '*.yml')
-PIPELINE_INPUTS := $(wildcard nlp/*.py) data/segmentation/user_dict.txt data/entities/regions.yml
+PIPELINE_INPUTS := $(wildcard nlp/*.py) knowledge/regions.py knowledge/data.py \
+  data/segmentation/user_dict.txt data/entities/regions.yml
 
 # Quiet, offline-friendly defaults for Rasa and TensorFlow.
 export RASA_TELEMETRY_ENABLED := false

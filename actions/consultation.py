@@ -14,12 +14,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.facts import UNKNOWN, derive_facts
-from actions.parsing import asks_question
-from actions.policy import all_statements, applicable, compose_answer
-from actions.questions import Question, all_questions
-from actions.regions import transfer_scope_from_places
-from actions.topics import Topic, all_question_slots, topic_for_intent
+from knowledge.facts import UNKNOWN, derive_facts
+from knowledge.policy import all_statements, applicable, compose_answer
+from knowledge.questions import Question, all_questions
+from knowledge.regions import transfer_scope_from_places
+from knowledge.topics import Topic, all_question_slots, topic_for_intent
+from understanding.answers import understand, volunteered
+from understanding.text import asks_question
 
 TOPIC_SLOT = "topic"
 PREVIOUS_TOPIC_SLOT = "previous_topic"
@@ -39,7 +40,7 @@ def volunteered_answers(topic: Topic, tracker: Tracker, today: date) -> Dict[str
     questions = all_questions()
     answers = {}
     for slot in topic.slots:
-        value = questions[slot].volunteered(text, today)
+        value = volunteered(questions[slot], text, today)
         if value is not None:
             answers[slot] = value
     if "transfer_scope" in topic.slots and "transfer_scope" not in answers:
@@ -104,7 +105,7 @@ class ValidateConsultationForm(FormValidationAction):
     def _understand(self, question: Question, text: str, dispatcher: CollectingDispatcher,
                     tracker: Tracker) -> List[EventType]:
         intent = tracker.latest_message.get("intent", {})
-        value = question.understand(text, intent.get("name"), date.today())
+        value = understand(question, text, intent.get("name"), date.today())
         new_topic = _confident_other_topic(intent, tracker.get_slot(TOPIC_SLOT))
         if new_topic and (value is None or (question.kind == "yes_no" and asks_question(text))):
             dispatcher.utter_message(text=f"好的，我们先说说：{new_topic.title}。")

@@ -4,7 +4,7 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.topics import all_topics, menu_text
+from knowledge.topics import all_topics, menu_text
 
 
 class ActionShowMenu(Action):

@@ -12,7 +12,7 @@ ENTITY_NOTE = (
     "Entities are scored on `tests/nlu/test_entities.yml`, sentences with their provinces and cities "
     "marked; a found place counts only with the exact label and span. The baseline pipeline has no "
     "entity extractor, so it finds no places. The consultation's answers (years, durations, wages, "
-    "yes or no) are not NLU entities: `actions/parsing.py` reads them, tested in `tests/test_parsing.py`.")
+    "yes or no) are not NLU entities: `understanding/` reads them, tested in `tests/test_parsing.py`.")
 TARGETS = {
     "held_out_accuracy": 0.95,
     "out_of_scope_recall": 0.90,

@@ -27,7 +27,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 
-from actions.topics import all_question_slots, all_topics
+from knowledge.topics import all_question_slots, all_topics
 from channels.masking import LOGGERS_WITH_HANDLERS, install_log_masking, mask_text, mask_value
 from channels.turns import (
     StoreUnavailable, TurnOutcome, TurnRunner, fail_instead_of_forgetting, store_problem,

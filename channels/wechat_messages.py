@@ -13,7 +13,7 @@ import xmltodict
 from wechatpy import parse_message
 from wechatpy.messages import BaseMessage
 
-from actions.topics import all_topics, menu_text
+from knowledge.topics import all_topics, menu_text
 
 # What the citizen reads when the assistant is not asked.
 TEXT_OR_VOICE_ONLY = "抱歉，我暂时只能看懂文字和语音。请发送文字或语音，告诉我您想问的问题。"

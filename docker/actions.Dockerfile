@@ -6,7 +6,8 @@ USER root
 WORKDIR /app
 # The actions need only the standard library, PyYAML and rasa-sdk, which the image has.
 COPY actions/ actions/
-COPY nlp/__init__.py nlp/regions.py nlp/
+COPY knowledge/ knowledge/
+COPY understanding/ understanding/
 COPY data/topics.yml data/questions.yml data/
 COPY data/policy/ data/policy/
 COPY data/entities/ data/entities/

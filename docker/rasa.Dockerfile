@@ -15,6 +15,8 @@ RUN /opt/venv/bin/pip install --no-cache-dir -r requirements/build.txt \
     && scripts/install-pkuseg /opt/venv \
     && /opt/venv/bin/pip install --no-cache-dir -r requirements/lock.txt
 
+COPY knowledge/ knowledge/
+COPY understanding/ understanding/
 COPY nlp/ nlp/
 COPY data/ data/
 COPY actions/ actions/

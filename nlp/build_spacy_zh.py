@@ -17,11 +17,11 @@ import numpy as np
 import spacy
 from spacy.language import Language
 
-from nlp.regions import Region, entity_patterns, load_regions
+from knowledge.regions import REGIONS_FILE, Region, entity_patterns, load_regions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_USER_DICT = ROOT / "data" / "segmentation" / "user_dict.txt"
-DEFAULT_REGIONS = ROOT / "data" / "entities" / "regions.yml"
+DEFAULT_REGIONS = REGIONS_FILE
 # pkuseg features whose weights are all below this in magnitude are dropped: it halves the
 # feature table (1.27 of 2.64 million features kept: 48%) and with it the memory of every
 # process that loads the pipeline, while every sentence of the training and held-out data is

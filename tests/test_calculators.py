@@ -1,7 +1,7 @@
 import pytest
 
-from actions.calculators import double_pay, format_number, remaining_contribution_years
-from actions.parsing import Duration
+from knowledge.calculators import double_pay, format_number, remaining_contribution_years
+from knowledge.periods import Duration
 
 
 @pytest.mark.parametrize(

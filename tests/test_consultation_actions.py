@@ -10,7 +10,7 @@ from actions.consultation import (
     ActionStartTopic,
     ValidateConsultationForm,
 )
-from actions.topics import all_question_slots
+from knowledge.topics import all_question_slots
 
 DOMAIN = {"forms": {"consultation_form": {"required_slots": all_question_slots()}}}
 

@@ -2,18 +2,11 @@ from datetime import date
 
 import pytest
 
-from actions.parsing import (
-    Duration,
-    chinese_number,
-    months_between,
-    normalise,
-    parse_choice,
-    parse_duration,
-    parse_evidence,
-    parse_money,
-    parse_years,
-    parse_yes_no,
-)
+from knowledge.periods import Duration, months_between
+from understanding.answers import parse_choice, parse_evidence, parse_money, parse_years, parse_yes_no
+from understanding.dates import parse_duration
+from understanding.numbers import chinese_number
+from understanding.text import normalise
 
 TODAY = date(2026, 11, 29)
 

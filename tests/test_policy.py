@@ -3,10 +3,10 @@ import string
 
 import pytest
 
-from actions.facts import UNKNOWN, derive_facts
-from actions.policy import all_statements, applicable, compose_answer, source_list
-from actions.questions import all_questions
-from actions.topics import all_topics
+from knowledge.facts import UNKNOWN, derive_facts
+from knowledge.policy import all_statements, applicable, compose_answer, source_list
+from knowledge.questions import all_questions
+from knowledge.topics import all_topics
 
 DERIVED_FACTS = {"years_band", "duration_band", "wage_given", "evidence_band"}
 MISINFORMATION = ["最长12个月", "最多12个月", "每3个月", "每三个月", "可以有两张", "年龄限制", "永远不会", "封存就是断缴", "就会清零", "作废了"]

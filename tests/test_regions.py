@@ -1,5 +1,5 @@
 from nlp.build_spacy_zh import read_word_list, segmentation_words
-from nlp.regions import CITY, PROVINCE, Region, city_forms, entity_patterns, regions_from_document
+from knowledge.regions import CITY, PROVINCE, Region, city_forms, entity_patterns, regions_from_document
 
 
 def test_city_forms_with_and_without_suffix():

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.topics import all_topics, menu_text
+from knowledge.topics import all_topics, menu_text
 from bench.entities import unmark
 
 ROOT = Path(__file__).resolve().parent.parent

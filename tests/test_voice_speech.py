@@ -3,9 +3,9 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from actions.facts import derive_facts
-from actions.policy import all_statements, applicable, compose_answer
-from actions.topics import all_topics
+from knowledge.facts import derive_facts
+from knowledge.policy import all_statements, applicable, compose_answer
+from knowledge.topics import all_topics
 from channels.voice_speech import (
     PROMPT_LIMIT, SSML_NAMESPACE, clean, pack, prompts_for, sentences, spoken_source,
     split_source, ssml, summary_and_rest,

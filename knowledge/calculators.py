@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from actions.parsing import Duration
+from knowledge.periods import Duration
 
 MINIMUM_CONTRIBUTION_YEARS = 15  # 《社会保险法》第十六条
 MAX_DOUBLE_PAY_MONTHS = 11  # 《劳动合同法实施条例》第七条: month 2 up to the day before month 12 ends

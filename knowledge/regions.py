@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
-import yaml
+from knowledge.data import DATA_DIR, read_yaml
+
+REGIONS_FILE = DATA_DIR / "entities" / "regions.yml"
 
 PROVINCE = "province"
 CITY = "city"
@@ -22,8 +25,7 @@ class Region:
 
 def load_regions(path: Path) -> List[Region]:
     """Every province and city name in the file, full and short forms."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return regions_from_document(document)
+    return regions_from_document(read_yaml(path))
 
 
 def regions_from_document(document: Dict) -> List[Region]:
@@ -59,3 +61,18 @@ def entity_patterns(regions: List[Region]) -> List[Dict[str, str]]:
         {"label": region.label, "pattern": region.text, "id": region.province}
         for region in regions
     ]
+
+
+@lru_cache(maxsize=1)
+def province_of_place() -> Dict[str, str]:
+    return {region.text: region.province for region in load_regions(REGIONS_FILE)}
+
+
+def transfer_scope_from_places(places: Iterable[str]) -> Optional[str]:
+    """'within' when two or more places are all in one province, 'across' when they span
+    provinces, None when fewer than two known places were named."""
+    provinces = [province_of_place().get(place) for place in places]
+    known = [province for province in provinces if province]
+    if len(known) < 2:
+        return None
+    return "within" if len(set(known)) == 1 else "across"

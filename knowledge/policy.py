@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
-import yaml
+from knowledge.conditions import Conditions, conditions_hold, parse_conditions
+from knowledge.data import DATA_DIR, load_data
 
-from actions.conditions import Conditions, conditions_hold, parse_conditions
-
-POLICY_DIR = Path(__file__).resolve().parent.parent / "data" / "policy"
+POLICY_DIR = DATA_DIR / "policy"
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ def parse_statements(document: Mapping[str, Any]) -> List[Statement]:
 def all_statements() -> Tuple[Statement, ...]:
     statements: List[Statement] = []
     for path in sorted(POLICY_DIR.glob("*.yml")):
-        statements.extend(parse_statements(yaml.safe_load(path.read_text(encoding="utf-8"))))
+        statements.extend(parse_statements(load_data(f"policy/{path.name}")))
     return tuple(statements)
 
 

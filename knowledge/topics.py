@@ -3,14 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
-import yaml
-
-from actions.conditions import Conditions, conditions_hold, parse_conditions
-
-TOPICS_FILE = Path(__file__).resolve().parent.parent / "data" / "topics.yml"
+from knowledge.conditions import Conditions, conditions_hold, parse_conditions
+from knowledge.data import load_data
 
 
 @dataclass(frozen=True)
@@ -51,7 +47,7 @@ def parse_topics(document: Dict) -> List[Topic]:
 
 @lru_cache(maxsize=1)
 def all_topics() -> List[Topic]:
-    return parse_topics(yaml.safe_load(TOPICS_FILE.read_text(encoding="utf-8")))
+    return parse_topics(load_data("topics.yml"))
 
 
 def topic_for_intent(intent: Optional[str]) -> Optional[Topic]:

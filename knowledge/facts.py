@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from typing import Any, Dict, Mapping
 
-from actions.calculators import (
+from knowledge.calculators import (
     MINIMUM_CONTRIBUTION_YEARS,
     double_pay,
     format_number,
     remaining_contribution_years,
 )
-from actions.parsing import Duration
+from knowledge.periods import Duration
 
 UNKNOWN = "unknown"
 
