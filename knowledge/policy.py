@@ -1,16 +1,20 @@
-"""The policy knowledge base: statements with their conditions and sources (data/policy/*.yml).
+"""The policy knowledge base: statements with their conditions and sources (data/policy/*.yml),
+and answers composed from them.
 
 Which statements apply is decided here; what they say and where it is written lives in the
 data files.
 """
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
 from knowledge.conditions import Conditions, conditions_hold, parse_conditions
 from knowledge.data import DATA_DIR, load_data
+from knowledge.questions import UNKNOWN
+from knowledge.sources import source_line
 
 POLICY_DIR = DATA_DIR / "policy"
 
@@ -25,6 +29,17 @@ class Statement:
 
     def applies_to(self, facts: Mapping[str, Any]) -> bool:
         return conditions_hold(self.when, facts)
+
+    @property
+    def placeholders(self) -> Tuple[str, ...]:
+        return tuple(name for _, name, _, _ in string.Formatter().parse(self.text) if name)
+
+    def is_personal(self, facts: Mapping[str, Any]) -> bool:
+        """Whether the statement says what applies to this citizen: it gives their figures, or
+        it applies because of what they answered (not because an answer is unknown)."""
+        if self.placeholders:
+            return True
+        return bool(self.when) and all(facts.get(key) != UNKNOWN for key, _ in self.when)
 
 
 def parse_statements(document: Mapping[str, Any]) -> List[Statement]:
@@ -49,17 +64,38 @@ def applicable(statements: Iterable[Statement], topic: str, facts: Mapping[str, 
     return [s for s in statements if s.topic == topic and s.applies_to(facts)]
 
 
-def source_list(statements: Iterable[Statement]) -> List[str]:
-    """Each source once, in the order first cited; '；' separates several in one statement."""
-    sources: Dict[str, None] = {}
-    for statement in statements:
-        for source in statement.source.split("；"):
-            sources.setdefault(source.strip(), None)
-    return list(sources)
+@dataclass(frozen=True)
+class AnswerLine:
+    statement: str  # the statement's id
+    text: str
+    personal: bool  # what applies to this citizen, rather than the general rule
 
 
-def compose_answer(statements: List[Statement], facts: Mapping[str, Any]) -> str:
-    """The statements' texts, one per line, ending with their sources."""
-    lines = [statement.text.format_map(facts) for statement in statements]
-    lines.append(f"（依据：{'；'.join(source_list(statements))}）")
-    return "\n".join(lines)
+@dataclass(frozen=True)
+class Answer:
+    """The assistant's answer on a topic: the statements that apply, filled in, and their
+    sources (one entry per document)."""
+
+    topic: str
+    lines: Tuple[AnswerLine, ...]
+    sources: Tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        """As citizens read it: one statement per line, then （依据：…）."""
+        return "\n".join([line.text for line in self.lines] + [f"（依据：{'；'.join(self.sources)}）"])
+
+    def as_structure(self) -> Dict[str, Any]:
+        """What the answer is, for channels that show or speak it in their own way."""
+        return {
+            "kind": "answer",
+            "topic": self.topic,
+            "lines": [{"statement": line.statement, "text": line.text, "personal": line.personal}
+                      for line in self.lines],
+            "sources": list(self.sources),
+        }
+
+
+def compose_answer(topic: str, statements: List[Statement], facts: Mapping[str, Any]) -> Answer:
+    lines = tuple(AnswerLine(s.id, s.text.format_map(facts), s.is_personal(facts)) for s in statements)
+    return Answer(topic, lines, tuple(source_line(s.source for s in statements)))

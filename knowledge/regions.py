@@ -76,3 +76,21 @@ def transfer_scope_from_places(places: Iterable[str]) -> Optional[str]:
     if len(known) < 2:
         return None
     return "within" if len(set(known)) == 1 else "across"
+
+
+def places_in(text: str) -> List[str]:
+    """The places named in the text, in order: the longest name at each position (广州市, not
+    广州 then 州), names overlapping an earlier one skipped."""
+    names = province_of_place()
+    longest = max((len(name) for name in names), default=0)
+    found, position = [], 0
+    while position < len(text):
+        for length in range(min(longest, len(text) - position), 1, -1):
+            candidate = text[position:position + length]
+            if candidate in names:
+                found.append(candidate)
+                position += length
+                break
+        else:
+            position += 1
+    return found

@@ -64,3 +64,10 @@ def menu_text(topics: List[Topic]) -> str:
     lines += [f"{number}. {topic.title}" for number, topic in enumerate(topics, start=1)]
     lines.append("请直接说出您的问题，比如：“我的社保卡丢了怎么办”。")
     return "\n".join(lines)
+
+
+def menu_structure(topics: List[Topic]) -> Dict[str, Any]:
+    """The menu as options, numbered as `menu_text` numbers them: the citizen's "3" (or 第三个)
+    picks the third topic."""
+    return {"kind": "menu",
+            "options": [{"title": topic.title, "payload": f"/{topic.intent}"} for topic in topics]}
