@@ -7,7 +7,8 @@ import yaml
 
 from knowledge.questions import all_questions
 from knowledge.topics import all_topics
-from understanding.answers import understand
+from understanding.choices import Option
+from understanding.replies import Answered, Asked, Heard, read_answer, read_reply
 from channels.voice_keypad import (
     MAIN_MENU, MENU, SEND, TRANSFER, Key, all_menus, announcement, find, keys_for_buttons,
     menu_topics, parse_menus,
@@ -79,22 +80,25 @@ def test_no_more_than_nine_keys_and_buttons_without_payload_are_skipped():
 
 
 def question_buttons():
-    """(slot, channel, buttons) for every follow-up question, in every channel variant."""
+    """(slot, channel, buttons) for every follow-up question asked by a response, in every
+    channel variant."""
     for slot in all_questions():
-        for variant in DOMAIN["responses"][f"utter_ask_{slot}"]:
+        for variant in DOMAIN["responses"].get(f"utter_ask_{slot}", []):
             yield slot, variant.get("channel", "default"), variant.get("buttons", [])
 
 
 @pytest.mark.parametrize("slot, channel, buttons", list(question_buttons()))
 def test_a_key_means_what_its_button_means(slot, channel, buttons):
-    """Key n sends button n's answer, which the action server reads as it reads the digit n."""
+    """Key n sends button n's answer; the digit n sent instead reads the same (the keypad
+    reply to the open question)."""
     question = all_questions()[slot]
+    today = date(2026, 1, 1)
+    options = tuple(Option(button["title"], button["payload"]) for button in buttons)
     for key in keys_for_buttons(buttons):
-        by_button = understand(question, key.value, None, date(2026, 1, 1))
-        assert by_button is not None, (slot, key)
-        if question.kind in ("yes_no", "choice"):
-            assert understand(question, key.digit, None, date(2026, 1, 1)) == by_button, (slot, key)
+        by_button = read_reply(Asked(question, options), Heard(key.value), today)
+        assert isinstance(by_button, Answered), (slot, key)
+        assert read_reply(Asked(question, options), Heard(key.digit), today) == by_button, (slot, key)
     if question.kind == "yes_no":
         yes, no = keys_for_buttons(buttons)
-        assert understand(question, yes.value, None, date(2026, 1, 1)) is True
-        assert understand(question, no.value, None, date(2026, 1, 1)) is False
+        assert read_answer(question, yes.value, today) is True
+        assert read_answer(question, no.value, today) is False
