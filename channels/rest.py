@@ -17,7 +17,7 @@ from sanic.request import Request
 from channels.masking import (
     LOGGERS_WITH_HANDLERS, install_log_masking, mask_text, mask_value, pseudonymous_sender,
 )
-from channels.turns import APOLOGY, StoreUnavailable, TurnRunner
+from channels.turns import APOLOGY, INPUT_CUT, StoreUnavailable, TurnRunner
 
 MAX_BODY_BYTES = 64 * 1024
 MAX_SENDER_CHARS = 128
@@ -87,8 +87,9 @@ class CheckedRestInput(RestInput):
                 status = 413 if problem.startswith("request body is larger") else 400
                 return response.json({"error": problem}, status=status)
             payload = json.loads(request.body)
+            text = mask_text(payload["message"])
             message = UserMessage(
-                text=shortened(mask_text(payload["message"])),
+                text=shortened(text),
                 output_channel=CollectingOutputChannel(),
                 sender_id=pseudonymous_sender(payload["sender"]),
                 input_channel=self.name(),
@@ -98,7 +99,12 @@ class CheckedRestInput(RestInput):
                 outcome = await self.turns.run(request.app, on_new_message, message)
             except StoreUnavailable as unavailable:
                 return response.json({"error": str(unavailable), "text": APOLOGY}, status=503)
-            return response.json(outcome.messages)
+            messages = outcome.messages
+            if len(text) > MAX_MESSAGE_CHARS:
+                note = {"recipient_id": message.sender_id,
+                        "text": INPUT_CUT.format(limit=MAX_MESSAGE_CHARS)}
+                messages = [note] + messages
+            return response.json(messages)
 
         @rest.listener("after_server_start")
         async def mask_server_logs(*_: Any) -> None:

@@ -33,6 +33,8 @@ from rasa.core.tracker_store import FailSafeTrackerStore
 logger = logging.getLogger(__name__)
 
 APOLOGY = "抱歉，系统暂时有点忙，请稍后再问一次。着急的话，可以拨打12333人社服务热线。"
+# Said before the answer when a message was longer than a channel reads (its end is cut).
+INPUT_CUT = "您的消息比较长，我先看了前{limit}个字。"
 STORE_UNAVAILABLE = "conversation store unavailable"
 TIMEOUT_VARIABLE = "ASSISTANT_TURN_TIMEOUT"
 DEFAULT_TIMEOUT = 10.0

@@ -7,12 +7,11 @@ digit by digit in SSML; the sources at the end of an answer are named briefly.
 from __future__ import annotations
 
 import re
-from typing import List, Optional, Sequence, Tuple
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 from xml.sax.saxutils import escape
 
 PROMPT_LIMIT = 60
 SSML_NAMESPACE = "http://www.w3.org/2001/10/synthesis"
-SOURCE_OPENING = "（依据："
 
 URL = re.compile(
     r"(?:(?:请)?(?:访问|登录|登陆|打开|详见|见|网址)[:：]?\s*)?"
@@ -106,17 +105,6 @@ def prompts_for(text: str, limit: int = PROMPT_LIMIT) -> List[str]:
     return pack(sentences(text), limit)
 
 
-def split_source(text: str) -> Tuple[str, List[str]]:
-    """An answer's body and the sources named in its closing （依据：…）."""
-    stripped = text.rstrip()
-    start = stripped.rfind(SOURCE_OPENING)
-    if start < 0 or not stripped.endswith(("）", ")")):
-        return text, []
-    inner = stripped[start + len(SOURCE_OPENING):-1]
-    sources = [source.strip() for source in inner.split("；") if source.strip()]
-    return stripped[:start].rstrip(), list(dict.fromkeys(sources))
-
-
 def spoken_source(sources: Sequence[str], limit: int = 40) -> Optional[str]:
     """The first statute article named (else the first source), without remarks in brackets."""
     if not sources:
@@ -129,15 +117,22 @@ def spoken_source(sources: Sequence[str], limit: int = 40) -> Optional[str]:
     return f"依据是{first}{more}。"
 
 
-def summary_and_rest(body: str, limit: int = PROMPT_LIMIT) -> Tuple[List[str], List[str]]:
-    """An answer's first sentence, with the next ones while they fit its prompt, and the rest."""
-    found = sentences(body)
-    summary = pack(found[:1], limit)
-    taken = 1
-    while len(summary) == 1 and taken < len(found) and len(summary[0]) + len(found[taken]) <= limit:
-        summary[0] += found[taken]
-        taken += 1
-    return summary, pack(found[taken:], limit)
+def spoken_answer(structure: Mapping[str, Any], limit: int = PROMPT_LIMIT) -> Tuple[List[str], List[str]]:
+    """An answer as the caller hears it first, and in full (for the replay key).
+
+    First what applies to the caller (their figures, the branch their answers chose), then the
+    first general rule, then the source; in full, every statement in order, then the source.
+    """
+    lines = [line for line in structure.get("lines") or [] if isinstance(line, Mapping)]
+    personal = [str(line.get("text") or "") for line in lines if line.get("personal")]
+    general = [str(line.get("text") or "") for line in lines if not line.get("personal")]
+    source = spoken_source([str(source) for source in structure.get("sources") or []])
+    closing = [source] if source else []
+    first = personal + general[:1]
+    spoken = pack([sentence for text in first for sentence in sentences(text)], limit) + closing
+    full = pack([sentence for line in lines for sentence in sentences(str(line.get("text") or ""))],
+                limit) + closing
+    return spoken, full
 
 
 def ssml(text: str) -> str:

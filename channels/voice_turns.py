@@ -15,7 +15,8 @@ from channels.voice_keypad import (
 from channels.voice_protocol import (
     HANG_UP, HANGUP, LISTEN, NO_INPUT, SPEECH, START, TRANSFER, Reply, Turn,
 )
-from channels.voice_speech import pack, prompts_for, split_source, spoken_source, summary_and_rest
+from channels.voice_speech import pack, prompts_for, spoken_answer
+from understanding.choices import chosen_number
 
 # What the line says by itself (the assistant's own words come from domain.yml).
 ASK_TO_REPEAT = "抱歉，我没听清，请您再说一遍。"
@@ -35,8 +36,8 @@ STILL_BUSY = "抱歉，系统还是有点忙，现在为您转接人工服务，
 
 GREETING = "/greet"
 END_SESSION = "/session_start"
-SHOW_MENU_ACTION = "action_show_menu"
-ANSWER_ACTION = "action_answer_topic"
+# Kinds of the assistant's messages (the structure the actions send beside the text).
+MENU_KIND, ANSWER_KIND, FOLLOW_UP_KIND = "menu", "answer", "follow_up"
 HUMAN_RESPONSE, GOODBYE_RESPONSE = "utter_request_human", "utter_goodbye"
 HUMAN_INTENT, GOODBYE_INTENT = "request_human", "goodbye"
 CALLER_REQUEST, NO_INPUT_REASON, FAILURE_REASON = "caller_request", "no_input", "error"
@@ -165,6 +166,9 @@ def _speech(state: CallState, turn: Turn, threshold: float) -> Tuple[Decision, C
     text = turn.text.strip().lstrip("/").strip()
     confident = turn.confidence is None or turn.confidence >= threshold
     if text and confident:
+        key = spoken_key(state, text)
+        if key is not None:
+            return _keys(state, key)
         return Decision(TELL, text=text), replace(state, low_confidence=0)
     misses = state.low_confidence + 1
     if misses == 1:
@@ -175,6 +179,16 @@ def _speech(state: CallState, turn: Turn, threshold: float) -> Tuple[Decision, C
     menu = tuple(menu_prompts(main_menu()))
     return Decision(SAY, (OFFER_KEYS,) + menu), \
         replace(state, low_confidence=misses, keys=main_menu().keys, ask=menu)
+
+
+def spoken_key(state: CallState, text: str) -> Optional[str]:
+    """The key a caller names instead of pressing it (一, 第二个, 选二), when it is on offer.
+    While a question that takes a figure is open (years, a wage), a number is the answer."""
+    number = chosen_number(text)
+    keys = state.keys_on_offer()
+    if number is None or number > 9 or (state.free_text and len(keys) < 2):
+        return None
+    return str(number) if find(keys, str(number)) else None
 
 
 def _keys(state: CallState, digits: str) -> Tuple[Decision, CallState]:
@@ -212,6 +226,11 @@ class BotMessage:
     text: str
     buttons: Tuple[Dict[str, Any], ...] = ()
     response: str = ""  # the domain response it was made from, if any
+    structure: Mapping[str, Any] = field(default_factory=dict)  # what it is (menu, answer …)
+
+    @property
+    def kind(self) -> str:
+        return str(self.structure.get("kind") or "")
 
 
 @dataclass(frozen=True)
@@ -241,7 +260,8 @@ def assistant_turn(events: Sequence[Mapping[str, Any]], turn_id: str) -> Assista
             data, metadata = event.get("data") or {}, event.get("metadata") or {}
             messages.append(BotMessage(action, event.get("text") or "",
                                        tuple(data.get("buttons") or ()),
-                                       metadata.get("utter_action") or ""))
+                                       metadata.get("utter_action") or "",
+                                       metadata.get("structure") or {}))
     return AssistantTurn(intent, tuple(messages))
 
 
@@ -255,23 +275,23 @@ def speak_reply(turn: AssistantTurn, state: CallState, in_form: bool) -> Tuple[R
     ask: List[str] = []
     keys: List[Key] = []
     replay: Tuple[str, ...] = ()
+    follow_up = False  # the open question is 还有其他问题吗: its digits are keys, not a reply
     for message in turn.messages:
         if message.response == HUMAN_RESPONSE:
             return Reply(spoken + prompts_for(message.text), TRANSFER, transfer_reason=CALLER_REQUEST), \
                 state
-        if message.action == SHOW_MENU_ACTION:
+        if message.kind == MENU_KIND:
             part = menu_prompts(main_menu())
             keys, ask = list(main_menu().keys), part
-        elif message.action == ANSWER_ACTION and not message.buttons:
-            body, sources = split_source(message.text)
-            summary, rest = summary_and_rest(body)
-            source = [spoken_source(sources)] if sources else []
-            replay = tuple(summary + rest + source)
-            ask = [ANSWER_KEYS_AFTER_SUMMARY if rest else ANSWER_KEYS]
+        elif message.kind == ANSWER_KIND:
+            spoken_part, full = spoken_answer(message.structure)
+            replay = tuple(full)
+            ask = [ANSWER_KEYS_AFTER_SUMMARY if len(full) > len(spoken_part) else ANSWER_KEYS]
             keys = [Key("1", "重听", REPLAY), Key("2", "返回主菜单", MENU, MAIN_MENU)]
-            part = summary + source + ask
+            part = spoken_part + ask
         elif message.buttons:
             follows_answer = bool(keys) and keys[0].kind == REPLAY
+            follow_up = follow_up or message.kind == FOLLOW_UP_KIND
             new_keys = keys_for_buttons(message.buttons, len(keys) + 1 if follows_answer else 1)
             part = pack(prompts_for(message.text) + announcement(new_keys))
             keys = (keys if follows_answer else []) + new_keys
@@ -288,8 +308,9 @@ def speak_reply(turn: AssistantTurn, state: CallState, in_form: bool) -> Tuple[R
     if not keys and not in_form:
         spoken.append(WHAT_NEXT)
         ask = ask + [WHAT_NEXT]
-    state = replace(state, keys=tuple(keys), ask=tuple(ask), free_text=in_form, replay=replay)
-    return Reply(spoken, LISTEN, max_digits(keys, in_form)), state
+    free_text = in_form and not follow_up
+    state = replace(state, keys=tuple(keys), ask=tuple(ask), free_text=free_text, replay=replay)
+    return Reply(spoken, LISTEN, max_digits(keys, free_text)), state
 
 
 def assistant_failed(state: CallState) -> Tuple[Reply, CallState]:

@@ -26,15 +26,17 @@ from wechatpy.exceptions import InvalidAppIdException, InvalidSignatureException
 from wechatpy.utils import check_signature
 
 from channels.masking import LOGGERS_WITH_HANDLERS, install_log_masking, mask_text
-from channels.turns import APOLOGY, StoreUnavailable, TurnRunner
+from channels.turns import APOLOGY, INPUT_CUT, StoreUnavailable, TurnRunner
 from channels.wechat_api import CustomerServiceClient, WeChatApiError
 from channels.wechat_dedupe import Turn, TurnRegistry, finished
 from channels.wechat_menu import intents_by_key, wechat_menu
 from channels.wechat_messages import (
-    CHANNEL, AskAssistant, FixedAnswer, MalformedMessage, NoAnswer,
+    CHANNEL, MENU_HINT, WELCOME, AskAssistant, FixedAnswer, MalformedMessage, NoAnswer,
     Received, dedupe_key, encrypted_part, inbound, metadata, parse_xml, read_message,
 )
-from channels.wechat_reply import PendingChoices, render_reply, split_message
+from channels.wechat_reply import (
+    RenderedReply, render_reply, split_message, split_reply,
+)
 from channels.wechat_settings import WeChatSettings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -52,11 +54,19 @@ class RequestRejected(Exception):
 
 
 class WeChatOutput(CollectingOutputChannel):
-    """Collects a turn's bot messages; named `wechat` so responses can have WeChat variants."""
+    """Collects a turn's bot messages whole, with the response each was made from (for
+    rendering, channels/wechat_reply.py); named `wechat` so responses can have WeChat variants."""
+
+    KEPT = ("text", "buttons", "image", "attachment", "custom", "utter_action", "structure")
 
     @classmethod
     def name(cls) -> Text:
         return CHANNEL
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        kept = {key: message[key] for key in self.KEPT if message.get(key)}
+        if kept:
+            await self._persist_message({"recipient_id": recipient_id, **kept})
 
 
 def _query(request: Request, names: Sequence[str]) -> Dict[str, str]:
@@ -93,8 +103,7 @@ class WeChatInput(InputChannel):
         self.api = CustomerServiceClient(
             settings.app_id, settings.app_secret, settings.api_base_url
         )
-        self.turns: TurnRegistry[str] = TurnRegistry()
-        self.choices = PendingChoices()
+        self.turns: TurnRegistry[List[str]] = TurnRegistry()
         self.intents_by_key = intents_by_key(wechat_menu())
         self._deliveries: Set["asyncio.Task[None]"] = set()
         self.runner = TurnRunner()
@@ -197,7 +206,7 @@ class WeChatInput(InputChannel):
             return response.text(SUCCESS)
         key = dedupe_key(received)
         if isinstance(action, FixedAnswer):
-            turn, started = self.turns.start_or_join(key, lambda: finished(action.text))
+            turn, started = self.turns.start_or_join(key, lambda: finished(split_message(action.text)))
         else:
             turn, started = self.turns.start_or_join(
                 key, lambda: self._ask_assistant(request.app, received, action, on_new_message)
@@ -205,25 +214,24 @@ class WeChatInput(InputChannel):
         if not started:
             logger.info("WeChat retried %s; it joins the turn already started", key)
         remaining = self.settings.reply_deadline - (time.monotonic() - arrived)
-        text = await turn.result_within(remaining)
-        parts = split_message(text) if text is not None else []
-        if text is not None and len(parts) <= 1:
+        parts = await turn.result_within(remaining)
+        if parts is not None and len(parts) <= 1:
             if not parts:
                 return response.text(SUCCESS)
             logger.debug("WeChat passive reply after %.3f s", time.monotonic() - arrived)
             return self._passive_reply(received, parts[0], encrypted, request.args.get("nonce"))
         if turn.hand_over():
             logger.info("WeChat reply goes out through the customer-service API (%s)",
-                        "over the deadline" if text is None else f"{len(parts)} messages")
+                        "over the deadline" if parts is None else f"{len(parts)} messages")
             self._deliver_later(received.openid, turn)
         return response.text(SUCCESS)
 
     async def _ask_assistant(self, app: Any, received: Received, action: AskAssistant,
-                             on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> str:
-        """What the assistant answers to the message, as one text."""
+                             on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> List[str]:
+        """What the assistant answers to the message, as the WeChat messages to send."""
         sender_id = received.openid
         message = UserMessage(
-            text=mask_text(self.choices.resolve(sender_id, action.text)),
+            text=mask_text(action.text),
             output_channel=WeChatOutput(),
             sender_id=sender_id,
             input_channel=CHANNEL,
@@ -234,10 +242,13 @@ class WeChatInput(InputChannel):
             outcome = await self.runner.run(app, on_new_message, message)
         except StoreUnavailable as unavailable:  # the follower still gets an answer
             logger.error("A WeChat message was answered with the apology: %s", unavailable)
-            return APOLOGY
-        reply = render_reply(outcome.messages)
-        self.choices.remember(sender_id, reply.options)
-        return reply.text
+            return [APOLOGY]
+        blocks = render_reply(outcome.messages).blocks
+        if action.source == "subscribe":
+            blocks = [WELCOME] + blocks + [MENU_HINT]
+        if action.cut:
+            blocks = [INPUT_CUT.format(limit=self.settings.max_text_chars)] + blocks
+        return split_reply(RenderedReply(blocks))
 
     def _passive_reply(self, received: Received, text: str, encrypted: bool,
                        nonce: Optional[str]) -> HTTPResponse:
@@ -246,13 +257,13 @@ class WeChatInput(InputChannel):
             xml = self.crypto.encrypt_message(xml, nonce)
         return response.text(xml, content_type="application/xml")
 
-    def _deliver_later(self, openid: str, turn: Turn[str]) -> None:
+    def _deliver_later(self, openid: str, turn: Turn[List[str]]) -> None:
         task = asyncio.ensure_future(self._deliver(openid, turn))
         self._deliveries.add(task)  # keeps the task alive until it is done
         task.add_done_callback(self._deliveries.discard)
 
-    async def _deliver(self, openid: str, turn: Turn[str]) -> None:
+    async def _deliver(self, openid: str, turn: Turn[List[str]]) -> None:
         try:
-            await self.api.send_texts(openid, split_message(await turn.task))
+            await self.api.send_texts(openid, await turn.task)
         except WeChatApiError as error:
             logger.error("A late WeChat reply was not delivered: %s", error)

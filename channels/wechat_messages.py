@@ -1,7 +1,6 @@
 """WeChat's XML messages: checked, parsed with wechatpy, and mapped to what the assistant does.
 
-No network I/O here (the topics for the welcome come from data/topics.yml); the Sanic channel
-(channels/wechat.py) does the rest.
+No network I/O here; the Sanic channel (channels/wechat.py) does the rest.
 """
 from __future__ import annotations
 
@@ -13,14 +12,15 @@ import xmltodict
 from wechatpy import parse_message
 from wechatpy.messages import BaseMessage
 
-from knowledge.topics import all_topics, menu_text
-
 # What the citizen reads when the assistant is not asked.
 TEXT_OR_VOICE_ONLY = "抱歉，我暂时只能看懂文字和语音。请发送文字或语音，告诉我您想问的问题。"
 VOICE_NOT_RECOGNISED = "抱歉，我没能听清这段语音。请打字告诉我您的问题。"
 EMPTY_TEXT = "请发送文字或语音，告诉我您想问的问题。"
-WELCOME = "您好，欢迎关注！我是社保卡和劳动合同问题的智能助手。"
+# Around the assistant's greeting and menu when someone follows the account.
+WELCOME = "欢迎关注！"
 MENU_HINT = "您也可以点下方的菜单，或者直接发语音。"
+GREETING = "/greet"
+MENU = "/help"
 
 REQUIRED_FIELDS = ("ToUserName", "FromUserName", "CreateTime", "MsgType")
 CHANNEL = "wechat"
@@ -35,6 +35,7 @@ class AskAssistant:
     """Send `text` to the assistant as the follower's message."""
     text: str
     source: str  # text, voice or menu
+    cut: bool = False  # the message was longer than the channel reads: its end was left out
 
 
 @dataclass(frozen=True)
@@ -140,26 +141,25 @@ def metadata(received: Received, source: str) -> Dict[str, Any]:
     return data
 
 
-def welcome_text() -> str:
-    return "\n\n".join([WELCOME, menu_text(all_topics()), MENU_HINT])
-
-
 def inbound(received: Received, max_text_chars: int, intents_by_key: Mapping[str, str]) -> Inbound:
     """What to do with a message: ask the assistant, answer it directly, or say nothing."""
     kind = received.msg_type
     if kind == "text":
         text = received.text_field("Content")
-        return AskAssistant(text[:max_text_chars], "text") if text else FixedAnswer(EMPTY_TEXT)
+        if not text:
+            return FixedAnswer(EMPTY_TEXT)
+        return AskAssistant(text[:max_text_chars], "text", len(text) > max_text_chars)
     if kind == "voice":
         recognised = received.text_field("Recognition")
         if recognised:
-            return AskAssistant(recognised[:max_text_chars], "voice")
+            return AskAssistant(recognised[:max_text_chars], "voice",
+                                len(recognised) > max_text_chars)
         return FixedAnswer(VOICE_NOT_RECOGNISED)
     if kind == "event":
         if received.event == "subscribe":  # also after scanning a QR code (EventKey qrscene_…)
-            return FixedAnswer(welcome_text())
+            return AskAssistant(GREETING, "subscribe")
         if received.event == "click":
             intent = intents_by_key.get(received.text_field("EventKey"))
-            return AskAssistant(f"/{intent}", "menu") if intent else FixedAnswer(welcome_text())
+            return AskAssistant(f"/{intent}" if intent else MENU, "menu")
         return NoAnswer()  # unsubscribe, view, scan, location reports, delivery reports …
     return FixedAnswer(TEXT_OR_VOICE_ONLY)  # image, location, link, video, file …

@@ -1,22 +1,22 @@
 """What the assistant says, as WeChat text: buttons as numbered options, long replies split.
 
-WeChat text messages have no buttons, so each button becomes a numbered line and the
-citizen answers with the number; `PendingChoices` remembers, per follower, which payload each
-number stands for until their next message.
+WeChat text messages have no buttons, so each button becomes a numbered line and the citizen
+answers with the number. The number is read by the assistant itself, from the conversation
+(nlp/replies.py, understanding/replies.py), which numbers a turn's options as done here:
+across the whole turn, in order (understanding/choices.py).
 """
 from __future__ import annotations
 
 import re
-import time
-import unicodedata
-from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional
+
+from knowledge.questions import all_questions
 
 # WeChat limits a text message to 2048 bytes of UTF-8 (passive replies and the customer-service
 # API alike). A Chinese character takes 3 bytes, so 600 characters (1800 bytes) stay below the
 # limit with room for the occasional 4-byte emoji or symbol.
-MAX_MESSAGE_CHARS = 600
+MAX_REPLY_CHARS = 600
 
 CHOOSE_BY_NUMBER = "请回复数字选择。"
 
@@ -24,54 +24,68 @@ CHOOSE_BY_NUMBER = "请回复数字选择。"
 _SENTENCE = re.compile(r"[^。！？!?；;…\n]*(?:[。！？!?；;…]+[”’\"」』）)]*|\n+|$)")
 # Where a sentence longer than a message may be cut, best first.
 _SOFT_BREAKS = ("，", ",", "、", "：", ":", " ")
-
-_CHINESE_NUMBERS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
-                    "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-# "2", "２", "2。", "第2个", "选二" …
-_CHOICE = re.compile(r"^(?:选择?|第)?\s*([0-9]{1,2}|[一二两三四五六七八九十])\s*(?:个|项|条|号)?$")
-_TRAILING_MARKS = " \t\r\n.。,，!！?？、"
+# Kinds of question answered in the follower's own words, whose buttons are only a shortcut
+# (跳过): they get no "reply with a number" line.
+_FREE_TEXT_KINDS = ("years", "duration", "money", "evidence")
 
 
 @dataclass(frozen=True)
 class RenderedReply:
-    text: str
-    # The payload of each numbered option: the citizen's "1" stands for options[0].
-    options: Tuple[str, ...] = ()
+    blocks: List[str]  # one block per message of the turn, options kept with their message
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.blocks)
 
 
 def render_reply(messages: Iterable[Dict[str, Any]]) -> RenderedReply:
-    """All bot messages of one turn as one text, buttons numbered across the whole turn."""
+    """All bot messages of one turn, buttons numbered across the whole turn."""
     blocks: List[str] = []
-    options: List[str] = []
+    numbered = 0
     for message in messages:
         lines = [str(message[field]).strip() for field in ("text", "image", "attachment")
                  if isinstance(message.get(field), str) and message[field].strip()]
-        numbered = False
+        options = 0
         for button in message.get("buttons") or []:
             title = str(button.get("title") or button.get("payload") or "").strip()
             if button.get("url"):
                 lines.append(f"{title}：{button['url']}" if title else str(button["url"]))
             elif title:
-                options.append(str(button.get("payload") or title))
-                lines.append(f"{len(options)}. {title}")
-                numbered = True
-        if numbered:
+                numbered += 1
+                options += 1
+                lines.append(f"{numbered}. {title}")
+        if options and not _takes_free_text(message.get("utter_action")):
             lines.append(CHOOSE_BY_NUMBER)
         if lines:
             blocks.append("\n".join(lines))
-    return RenderedReply("\n\n".join(blocks), tuple(options))
+    return RenderedReply(blocks)
 
 
-def chosen_option(text: str, options: Sequence[str]) -> Optional[str]:
-    """The payload the citizen picked by answering with an option's number, if they did."""
-    if not options:
-        return None
-    match = _CHOICE.match(unicodedata.normalize("NFKC", text).strip(_TRAILING_MARKS))
-    if match is None:
-        return None
-    number = match.group(1)
-    index = int(number) if number.isdigit() else _CHINESE_NUMBERS[number]
-    return options[index - 1] if 1 <= index <= len(options) else None
+def _takes_free_text(response: Optional[str]) -> bool:
+    """Whether the message asks a question answered in the follower's own words."""
+    if not response or not str(response).startswith("utter_ask_"):
+        return False
+    question = all_questions().get(str(response)[len("utter_ask_"):])
+    return question is not None and question.kind in _FREE_TEXT_KINDS
+
+
+def split_reply(reply: RenderedReply, limit: int = MAX_REPLY_CHARS) -> List[str]:
+    """The reply as messages of at most `limit` characters: blocks are kept whole and joined
+    while they fit; only a block longer than a message is split, at sentence ends."""
+    parts: List[str] = []
+    current = ""
+    for block in reply.blocks:
+        pieces = [block] if len(block) <= limit else split_message(block, limit)
+        for piece in pieces:
+            joined = f"{current}\n\n{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                parts.append(current)
+                current = piece
+    if current:
+        parts.append(current)
+    return parts
 
 
 def _sentences(text: str) -> List[str]:
@@ -91,7 +105,7 @@ def _cut_long_sentence(sentence: str, limit: int) -> List[str]:
     return pieces
 
 
-def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> List[str]:
+def split_message(text: str, limit: int = MAX_REPLY_CHARS) -> List[str]:
     """The text as messages of at most `limit` characters, split at sentence boundaries."""
     text = text.strip()
     if len(text) <= limit:
@@ -106,32 +120,3 @@ def split_message(text: str, limit: int = MAX_MESSAGE_CHARS) -> List[str]:
             current += piece
     parts.append(current)
     return [part.strip() for part in parts if part.strip()]
-
-
-class PendingChoices:
-    """Per follower, the numbered options of the assistant's last reply, until they expire."""
-
-    def __init__(self, keep_seconds: float = 3600.0, max_senders: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self._keep_seconds = keep_seconds
-        self._max_senders = max_senders
-        self._clock = clock
-        self._options: "OrderedDict[str, Tuple[float, Tuple[str, ...]]]" = OrderedDict()
-
-    def remember(self, sender_id: str, options: Sequence[str]) -> None:
-        self._options.pop(sender_id, None)
-        if options:
-            self._options[sender_id] = (self._clock(), tuple(options))
-            while len(self._options) > self._max_senders:
-                self._options.popitem(last=False)
-
-    def resolve(self, sender_id: str, text: str) -> str:
-        """The payload of the option the text picks, or the text itself."""
-        stored = self._options.get(sender_id)
-        if stored is None:
-            return text
-        remembered_at, options = stored
-        if self._clock() - remembered_at > self._keep_seconds:
-            del self._options[sender_id]
-            return text
-        return chosen_option(text, options) or text

@@ -71,4 +71,6 @@ def test_a_very_long_message_is_answered(rasa_server):
         timeout=60,
     )
     assert response.status_code == 200
-    assert response.json()[0]["text"].startswith("卡还有可能找回来吗")
+    note, question = response.json()
+    assert note["text"] == "您的消息比较长，我先看了前500个字。"
+    assert question["text"].startswith("卡还有可能找回来吗")

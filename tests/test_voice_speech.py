@@ -3,13 +3,15 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 
-from knowledge.facts import derive_facts
-from knowledge.policy import all_statements, applicable, compose_answer
-from knowledge.topics import all_topics
+from datetime import date
+
 from channels.voice_speech import (
-    PROMPT_LIMIT, SSML_NAMESPACE, clean, pack, prompts_for, sentences, spoken_source,
-    split_source, ssml, summary_and_rest,
+    PROMPT_LIMIT, SSML_NAMESPACE, clean, pack, prompts_for, sentences, spoken_answer,
+    spoken_source, ssml,
 )
+from knowledge.consultations import answer_for
+from knowledge.periods import Contribution, Employment
+from knowledge.topics import all_topics, topic_for_intent
 from tests.voice_client import check_ssml
 
 SAY_AS = f"{{{SSML_NAMESPACE}}}say-as"
@@ -89,44 +91,63 @@ def test_short_sentences_are_packed_together():
 
 
 def test_the_sources_of_an_answer_are_named_briefly():
-    body, sources = split_source("先挂失。\n（依据：《指南》；公开指引（各地规定）；《指南》）")
-    assert body == "先挂失。"
-    assert sources == ["《指南》", "公开指引（各地规定）"]
-    assert spoken_source(sources) == "依据是《指南》等。"
+    assert spoken_source(["《指南》", "公开指引（各地规定）"]) == "依据是《指南》等。"
     assert spoken_source(["公开指引（各地规定）"]) == "依据是公开指引。"
     assert spoken_source(["《指南》", "《中华人民共和国社会保险法》第十六条"]) == \
         "依据是《中华人民共和国社会保险法》第十六条等。"
-    assert split_source("没有依据的回答。") == ("没有依据的回答。", [])
+    assert spoken_source([]) is None
 
 
-def test_a_long_answer_is_summarised_by_its_first_sentences():
-    body = "请先尽快办理临时挂失。避免冒用。\n正式挂失要带上有效身份证件。补办流程和新办卡相同。"
-    summary, rest = summary_and_rest(body)
-    assert summary == ["请先尽快办理临时挂失。避免冒用。正式挂失要带上有效身份证件。补办流程和新办卡相同。"]
-    assert rest == []
-    long_body = "请先尽快办理临时挂失，避免卡被别人冒用。" + "可以通过社保卡服务机构的网点、12333服务热线、网上服务平台，或者社保卡服务银行的客服平台办理。"
-    summary, rest = summary_and_rest(long_body)
-    assert summary == ["请先尽快办理临时挂失，避免卡被别人冒用。"]
-    assert rest and rest[0].startswith("可以通过")
+TODAY = date(2026, 12, 1)
+
+
+def speak(topic, **answers):
+    return spoken_answer(answer_for(topic_for_intent(topic), answers, TODAY).as_structure())
+
+
+def test_the_callers_own_result_is_said_first():
+    spoken, full = speak("pension_contribution_gap", years_paid=Contribution((12.0,)).as_slot())
+    assert spoken[0].startswith("您已经累计缴了约12年，离十五年还差约3年。")
+    assert spoken[-1] == "依据是《中华人民共和国社会保险法》第十六条等。"
+    assert len(full) > len(spoken) and full[-1] == spoken[-1]
+
+
+def test_double_pay_for_the_caller_comes_with_its_amount():
+    three_months = Employment(date(2026, 9, 1), date(2026, 9, 1), date(2026, 9, 1), "exact")
+    spoken, _ = speak("contract_not_signed", employment_duration=three_months.as_slot(),
+                      monthly_wage=6000.0)
+    said = "".join(spoken)
+    assert "二倍工资" in said and "约12000元" in said
+    assert said.index("约12000元") < said.index("依据是")
+
+
+def test_a_bedridden_parent_hears_of_the_home_visit():
+    spoken, _ = speak("pension_certification", retiree_location="insured_place",
+                      can_use_face_recognition=False, limited_mobility=True)
+    assert "上门认证" in "".join(spoken)
+
+
+def test_the_first_general_rule_is_said_whole():
+    spoken, _ = speak("prove_labor_relation", evidence_held=["考勤记录"])
+    said = "".join(spoken)
+    assert "考勤记录" in said and "三是劳动者提供的劳动是单位业务的组成部分" in said
 
 
 def every_answer():
     """Each topic's answer for every combination of yes/no answers to its first question."""
     for topic in all_topics():
         for value in (True, False, "unknown", None):
-            answers = {slot: value for slot in topic.slots}
-            facts = derive_facts(answers)
-            statements = applicable(all_statements(), topic.intent, facts)
-            if statements:
-                yield topic.intent, compose_answer(statements, facts)
+            answer = answer_for(topic, {slot: value for slot in topic.slots}, date(2026, 12, 1))
+            if answer.lines:
+                yield topic.intent, answer
 
 
 @pytest.mark.parametrize("topic, answer", list(every_answer()))
 def test_every_policy_answer_is_speakable(topic, answer):
-    body, sources = split_source(answer)
-    assert sources, topic
-    summary, rest = summary_and_rest(body)
-    for prompt in summary + rest + [spoken_source(sources)]:
+    spoken, full = spoken_answer(answer.as_structure())
+    assert answer.sources, topic
+    for prompt in spoken + full:
         assert 0 < len(prompt) <= PROMPT_LIMIT, prompt
         ElementTree.fromstring(ssml(prompt))
-    assert "".join(summary + rest) == "".join(sentences(body))
+    body = "\n".join(line.text for line in answer.lines)
+    assert "".join(full[:-1]) == "".join(sentences(body))

@@ -152,13 +152,20 @@ def action(name):
     return {"event": "action", "name": name}
 
 
-def bot(text, buttons=None, response=None):
-    return {"event": "bot", "text": text, "data": {"buttons": buttons},
-            "metadata": {"utter_action": response} if response else {}}
+def bot(text, buttons=None, response=None, structure=None):
+    metadata = {"utter_action": response} if response else {}
+    if structure:
+        metadata["structure"] = structure
+    return {"event": "bot", "text": text, "data": {"buttons": buttons}, "metadata": metadata}
 
 
 LONG_SENTENCE = "可以通过社保卡服务机构的网点、12333服务热线、网上服务平台，或者社保卡服务银行的客服平台办理。"
-ANSWER = f"请先尽快办理临时挂失，避免卡被别人冒用。\n{LONG_SENTENCE}\n（依据：《指南》；《社会保险法》第十六条）"
+ANSWER_STRUCTURE = {"kind": "answer", "topic": "card_lost", "sources": ["《指南》", "《社会保险法》第十六条"],
+                    "lines": [{"statement": "a", "text": "请先尽快办理临时挂失，避免卡被别人冒用。", "personal": True},
+                              {"statement": "b", "text": LONG_SENTENCE, "personal": False},
+                              {"statement": "c", "text": "实体卡挂失期间，电子社保卡经本人授权仍可以使用。",
+                               "personal": False}]}
+ANSWER = "（the answer as written）"
 FOLLOW_UP = [{"title": "挂失后找到了卡，怎么解挂", "payload": "/card_unblock"},
              {"title": "没有了，谢谢", "payload": "/deny"}]
 
@@ -178,7 +185,8 @@ def test_the_turn_is_found_by_its_id_in_the_tracker():
 def test_the_menu_is_replaced_by_the_keypad_menu():
     turn_events = [user("/greet", "t1", "greet"), action("utter_greet"),
                    bot("您好，欢迎致电。", response="utter_greet"),
-                   action("action_show_menu"), bot("我可以解答这些问题：\n1. 社保卡丢了\n13. 劳动仲裁")]
+                   action("action_show_menu"),
+                   bot("我可以解答这些问题：\n1. 社保卡丢了\n13. 劳动仲裁", structure={"kind": "menu"})]
     reply, state = speak_reply(assistant_turn(turn_events, "t1"), CallState(), in_form=False)
     assert reply.prompts == ["您好，欢迎致电。"] + menu_prompts(main_menu())
     assert state.keys == main_menu().keys and reply.action == LISTEN and reply.max_digits == 1
@@ -202,29 +210,45 @@ def test_a_question_without_buttons_takes_a_typed_number():
     assert reply.prompts == ["您的养老保险一共交了几年？"]
 
 
-def test_an_answer_is_summarised_with_its_source_then_keys_and_next_questions():
-    turn_events = [user("还没挂失", "t4", "deny"), action("action_answer_topic"), bot(ANSWER),
-                   bot("还有其他问题吗？您可能还想问：", FOLLOW_UP)]
-    reply, state = speak_reply(assistant_turn(turn_events, "t4"), CallState(), in_form=False)
+def test_an_answer_says_the_callers_result_then_the_rule_and_source_then_keys():
+    turn_events = [user("还没挂失", "t4", "deny"), action("action_ask_follow_up"),
+                   bot(ANSWER, structure=ANSWER_STRUCTURE),
+                   bot("还有其他问题吗？您可能还想问：", FOLLOW_UP, structure={"kind": "follow_up"})]
+    reply, state = speak_reply(assistant_turn(turn_events, "t4"), CallState(), in_form=True)
     assert reply.prompts == [
         "请先尽快办理临时挂失，避免卡被别人冒用。",
+        LONG_SENTENCE,
         "依据是《社会保险法》第十六条等。",
         ANSWER_KEYS_AFTER_SUMMARY,
         "还有其他问题吗？您可能还想问。挂失后找到了卡，怎么解挂，请按3。没有了，谢谢，请按4。",
     ]
     assert [key.digit for key in state.keys] == ["1", "2", "3", "4"]
     assert state.keys[2].value == "/card_unblock" and state.keys[3].value == "/deny"
-    assert state.replay == ("请先尽快办理临时挂失，避免卡被别人冒用。", LONG_SENTENCE,
-                            "依据是《社会保险法》第十六条等。")
-    assert state.ask == tuple(reply.prompts[2:])
+    assert state.replay[-2:] == ("实体卡挂失期间，电子社保卡经本人授权仍可以使用。",
+                                 "依据是《社会保险法》第十六条等。")
+    assert state.ask == tuple(reply.prompts[3:])
+    assert not state.free_text and reply.max_digits == 1  # 还有其他问题吗 is answered by key
 
 
 def test_a_short_answer_offers_to_hear_it_again():
+    structure = {"kind": "answer", "sources": ["《指南》"],
+                 "lines": [{"statement": "s", "text": "可以在电子社保卡里查。", "personal": False}]}
     turn_events = [user("/card_status_query", "t2", "card_status_query"),
-                   action("action_answer_topic"), bot("可以在电子社保卡里查。\n（依据：《指南》）"),
-                   bot("还有其他问题吗？", FOLLOW_UP)]
-    reply, _ = speak_reply(assistant_turn(turn_events, "t2"), CallState(), in_form=False)
+                   action("action_ask_follow_up"), bot("可以在电子社保卡里查。", structure=structure),
+                   bot("还有其他问题吗？", FOLLOW_UP, structure={"kind": "follow_up"})]
+    reply, _ = speak_reply(assistant_turn(turn_events, "t2"), CallState(), in_form=True)
     assert reply.prompts[:3] == ["可以在电子社保卡里查。", "依据是《指南》。", ANSWER_KEYS]
+
+
+def test_a_key_may_be_said_instead_of_pressed():
+    for said in ("一", "第一个", "选一", "1"):
+        decision, _ = decide(ASKING, turn("speech", text=said, confidence=0.9), 0.5)
+        assert (decision.kind, decision.text, decision.keyed_reply) == (TELL, "已经挂失了", True), said
+    decision, _ = decide(ASKING, turn("speech", text="第二个", confidence=0.9), 0.5)
+    assert decision.text == "还没挂失"
+    years = CallState(free_text=True, ask=("您的养老保险一共交了几年？",))
+    decision, _ = decide(years, turn("speech", text="十二", confidence=0.9), 0.5)
+    assert (decision.kind, decision.text, decision.keyed_reply) == (TELL, "十二", False)
 
 
 def test_asking_for_a_person_transfers_without_the_question_asked_again():

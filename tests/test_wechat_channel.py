@@ -17,6 +17,11 @@ from tests.wechat_simulator import (
 )
 
 
+def slot_values(rasa_url, sender_id, *slots):
+    tracker = requests.get(f"{rasa_url}/conversations/{sender_id}/tracker", timeout=30).json()
+    return tuple(tracker["slots"][slot] for slot in slots)
+
+
 def new_openid():
     return "o" + uuid.uuid4().hex[:27]
 
@@ -118,20 +123,25 @@ def test_answering_with_a_number_picks_that_button(wechat, wechat_server):
     answer = wechat.post(text_xml(alice, "2")).content
     assert "尽快办理临时挂失" in answer and "4. 没有了，谢谢" in answer
     assert "再见" in wechat.post(text_xml(alice, "4")).content
+    # The follower's numbers reach the assistant as typed; it reads them against the options
+    # it offered (the same on every channel).
     assert [turn["text"] for turn in user_events(wechat_server.url, alice)] == [
-        "我的社保卡丢了", "找不回来了", "还没挂失", "/deny"]
-    assert [turn["text"] for turn in user_events(wechat_server.url, bob)] == ["我的社保卡丢了", "可能还能找到"]
-    # The options are gone once answered: a bare number is text again.
-    assert wechat.post(text_xml(alice, "2")).status == 200
-    assert user_events(wechat_server.url, alice)[-1]["text"] == "2"
+        "我的社保卡丢了", "2", "2", "4"]
+    assert (slot_values(wechat_server.url, alice, "card_findable", "temporary_loss_done")
+            == (False, False))
+    assert slot_values(wechat_server.url, bob, "card_findable") == (True,)
+    # The options are gone once answered: a bare number is no answer to anything.
+    reply = wechat.post(text_xml(alice, "2"))
+    assert reply.status == 200 and "换个说法" in reply.content
 
 
 def test_following_the_account_is_welcomed_with_the_menu(wechat, wechat_server):
     openid = new_openid()
     reply = wechat.post(event_xml(openid, "subscribe"))
-    assert "欢迎关注" in reply.content
-    assert "1. 社保卡丢了，怎么挂失、补办" in reply.content
-    assert user_events(wechat_server.url, openid) == []
+    assert reply.content.startswith("欢迎关注！")
+    assert "1. 社保卡丢了，怎么挂失、补办" in reply.content and "点下方的菜单" in reply.content
+    # The menu is the assistant's, so its numbers can be answered.
+    assert "实体社保卡现在是什么状态" in wechat.post(text_xml(openid, "3")).content
 
 
 def test_a_menu_click_asks_about_its_intent(wechat, wechat_server):
@@ -143,7 +153,7 @@ def test_a_menu_click_asks_about_its_intent(wechat, wechat_server):
     assert turn["parse_data"]["intent"]["name"] == "card_lost"
     assert turn["metadata"]["event"] == "CLICK"
     unknown = wechat.post(event_xml(openid, "CLICK", EventKey="MENU_NO_LONGER_THERE"))
-    assert "欢迎关注" in unknown.content
+    assert "1. 社保卡丢了，怎么挂失、补办" in unknown.content
 
 
 def test_voice_is_answered_from_its_recognised_text_or_asked_to_type(wechat, wechat_server):
@@ -221,3 +231,27 @@ def test_bad_requests_are_refused_without_reaching_the_tracker(wechat, wechat_se
 def test_the_webhook_only_takes_get_and_post(wechat_server):
     response = requests.put(wechat_server.url + WEBHOOK, data=b"<xml/>", timeout=30)
     assert response.status_code == 405
+
+
+def test_the_number_hint_is_only_under_questions_with_options(wechat):
+    openid = new_openid()
+    asked = wechat.post(text_xml(openid, "老板一直不跟我签劳动合同")).content
+    assert "干了多久" in asked and "请回复数字选择" not in asked
+    wage = wechat.post(text_xml(openid, "三个月")).content
+    assert "1. 跳过" in wage and "请回复数字选择" not in wage
+    lost = wechat.post(text_xml(new_openid(), "我的社保卡丢了")).content
+    assert lost.endswith("请回复数字选择。")
+
+
+def test_the_assistants_own_button_is_an_answer_on_wechat(wechat):
+    openid = new_openid()
+    wechat.post(text_xml(openid, "我爸退休了养老金资格认证咋弄"))
+    wechat.post(text_xml(openid, "1"))  # 住在参保地
+    assert "出不了门" in wechat.post(text_xml(openid, "2")).content  # 不会用
+    assert "上门认证" in wechat.post(text_xml(openid, "出不了门")).content
+
+
+def test_a_message_over_the_limit_is_answered_with_a_note_that_its_end_was_cut(wechat):
+    reply = wechat.post(text_xml(new_openid(), "我的社保卡丢了，" * 100))
+    assert reply.content.startswith("您的消息比较长，我先看了前500个字。")
+    assert "卡还有可能找回来吗" in reply.content

@@ -1,9 +1,6 @@
-"""Bot messages as WeChat text: numbered buttons, numbers read back, long replies split."""
-import pytest
-
+"""Bot messages as WeChat text: numbered buttons, long replies split between blocks."""
 from channels.wechat_reply import (
-    CHOOSE_BY_NUMBER, MAX_MESSAGE_CHARS, PendingChoices, chosen_option, render_reply,
-    split_message,
+    CHOOSE_BY_NUMBER, MAX_REPLY_CHARS, RenderedReply, render_reply, split_message, split_reply,
 )
 
 YES_NO = [{"title": "有", "payload": "/affirm"}, {"title": "没有了", "payload": "/deny"}]
@@ -17,7 +14,6 @@ def test_messages_are_joined_and_buttons_numbered():
     assert reply.text == (
         "您问的是：社保卡丢了。\n\n请问还有其他问题吗？\n1. 有\n2. 没有了\n" + CHOOSE_BY_NUMBER
     )
-    assert reply.options == ("/affirm", "/deny")
 
 
 def test_numbers_continue_across_messages_and_link_buttons_are_not_numbered():
@@ -33,7 +29,6 @@ def test_numbers_continue_across_messages_and_link_buttons_are_not_numbered():
     assert "3. 好的" in reply.text
     assert "办事指南：https://example.org/guide" in reply.text
     assert reply.text.endswith("https://example.org/card.png")
-    assert reply.options == ("/affirm", "/deny", "好的")
 
 
 def test_a_turn_without_messages_renders_empty():
@@ -41,39 +36,22 @@ def test_a_turn_without_messages_renders_empty():
     assert render_reply([]).text == ""
 
 
-@pytest.mark.parametrize("answer, payload", [
-    ("1", "/affirm"), ("2", "/deny"), ("２", "/deny"), ("2。", "/deny"), (" 2 ", "/deny"),
-    ("第2个", "/deny"), ("二", "/deny"), ("选1", "/affirm"),
-    ("3", None), ("0", None), ("12", None), ("2a", None), ("没有了", None), ("", None),
-])
-def test_an_answer_with_an_options_number_picks_its_payload(answer, payload):
-    assert chosen_option(answer, ["/affirm", "/deny"]) == payload
+def test_questions_answered_in_own_words_get_no_number_hint():
+    wage = render_reply([{"text": "方便的话，告诉我您每月工资大概多少。", "utter_action": "utter_ask_monthly_wage",
+                          "buttons": [{"title": "跳过", "payload": "跳过"}]}])
+    assert wage.text == "方便的话，告诉我您每月工资大概多少。\n1. 跳过"
+    lost = render_reply([{"text": "已经办了临时挂失吗？", "utter_action": "utter_ask_temporary_loss_done",
+                          "buttons": YES_NO}])
+    assert lost.text.endswith(CHOOSE_BY_NUMBER)
 
 
-def test_numbers_mean_nothing_without_options():
-    assert chosen_option("1", []) is None
-
-
-def test_pending_choices_apply_to_the_followers_next_message_only_until_they_expire():
-    now = [0.0]
-    choices = PendingChoices(keep_seconds=60, clock=lambda: now[0])
-    choices.remember("alice", ["/affirm", "/deny"])
-    assert choices.resolve("alice", "2") == "/deny"
-    assert choices.resolve("bob", "2") == "2"
-    assert choices.resolve("alice", "社保卡丢了") == "社保卡丢了"
-    choices.remember("alice", [])  # the next reply had no buttons
-    assert choices.resolve("alice", "2") == "2"
-    choices.remember("alice", ["/affirm", "/deny"])
-    now[0] = 61
-    assert choices.resolve("alice", "1") == "1"
-
-
-def test_pending_choices_forget_the_oldest_follower_when_full():
-    choices = PendingChoices(max_senders=2)
-    for sender in ("a", "b", "c"):
-        choices.remember(sender, ["/affirm"])
-    assert choices.resolve("a", "1") == "1"
-    assert choices.resolve("c", "1") == "/affirm"
+def test_a_long_reply_is_split_between_blocks_never_inside_the_options():
+    answer = "临时挂失只在一段时间内有效。" * 40  # 560 characters
+    follow_up = "还有其他问题吗？您可能还想问：\n1. 挂失后找到了卡，怎么解挂\n2. 卡坏了、到期了、旧卡换新卡\n3. 没有了，谢谢\n" + CHOOSE_BY_NUMBER
+    parts = split_reply(RenderedReply([answer, follow_up]))
+    assert parts == [answer, follow_up]
+    short = split_reply(RenderedReply(["好的。", follow_up]))
+    assert short == ["好的。\n\n" + follow_up]
 
 
 def test_short_replies_are_one_message():
@@ -86,7 +64,7 @@ def test_long_replies_are_split_at_sentence_ends():
     text = sentence * 60
     parts = split_message(text)
     assert len(parts) > 1
-    assert all(len(part) <= MAX_MESSAGE_CHARS for part in parts)
+    assert all(len(part) <= MAX_REPLY_CHARS for part in parts)
     assert all(part.endswith("。") for part in parts)
     assert "".join(parts) == text
 
