@@ -5,9 +5,10 @@ import copy
 from typing import Any, Dict
 
 # Components of ours that the baseline replaces: it tokenises with jieba and has no spaCy,
-# no entity ruler, no regex or lexical features.
+# no entity ruler, no regex or lexical features, and no reading of replies in context.
 OURS_ONLY = {"nlp.spacy_nlp.SpacyNLP", "SpacyNLP", "SpacyTokenizer", "SpacyEntityExtractor",
-             "RegexFeaturizer", "LexicalSyntacticFeaturizer"}
+             "RegexFeaturizer", "LexicalSyntacticFeaturizer",
+             "nlp.replies.ReplyReader"}
 
 
 def baseline_config(ours: Dict[str, Any]) -> Dict[str, Any]:

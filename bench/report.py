@@ -12,9 +12,13 @@ ENTITY_NOTE = (
     "Entities are scored on `tests/nlu/test_entities.yml`, sentences with their provinces and cities "
     "marked; a found place counts only with the exact label and span. The baseline pipeline has no "
     "entity extractor, so it finds no places. The consultation's answers (years, durations, wages, "
-    "yes or no) are not NLU entities: `understanding/` reads them, tested in `tests/test_parsing.py`.")
+    "yes or no) are not NLU entities: `understanding/` reads them, tested in `tests/understanding/`.")
+SET_TITLES = {"test_nlu": "held-out", "real_questions": "real questions", "phone_style": "phone-style"}
 TARGETS = {
     "held_out_accuracy": 0.95,
+    "real_questions_accuracy": 0.95,
+    "real_questions_points_above_baseline": 3.0,
+    "phone_style_accuracy": 0.95,
     "out_of_scope_recall": 0.90,
     "p95_turn_ms_at_10": 300.0,
     "rasa_rss_mb": 1536.0,
@@ -27,12 +31,15 @@ def _fmt(value: Optional[float], digits: int = 3) -> str:
 
 
 def nlu_figures(result: NluResult) -> Dict[str, Optional[float]]:
-    held_out, cv = result.held_out, result.cross_validation
+    held_out, cv = result.held_out["test_nlu"], result.cross_validation
     oos = held_out.get("out_of_scope", {})
     latency = latency_summary(result.profile["latencies_ms"])
+    figures: Dict[str, Optional[float]] = {}
+    for set_name, report in result.held_out.items():
+        figures[f"{SET_TITLES[set_name]} intent accuracy"] = report["accuracy"]
+        figures[f"{SET_TITLES[set_name]} macro-F1"] = report["macro avg"]["f1-score"]
     return {
-        "held-out intent accuracy": held_out["accuracy"],
-        "held-out macro-F1": held_out["macro avg"]["f1-score"],
+        **figures,
         "5-fold CV accuracy": cv.get("accuracy"),
         "5-fold CV macro-F1": cv.get("macro avg", {}).get("f1-score"),
         "out-of-scope precision": oos.get("precision"),
@@ -54,7 +61,8 @@ def write_chart(ours: NluResult, baseline: NluResult, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ours_f1, base_f1 = per_intent_f1(ours.held_out), per_intent_f1(baseline.held_out)
+    ours_f1 = per_intent_f1(ours.held_out["real_questions"])
+    base_f1 = per_intent_f1(baseline.held_out["real_questions"])
     intents = sorted(ours_f1)
     positions = range(len(intents))
     figure, axes = plt.subplots(figsize=(12, 5))
@@ -63,18 +71,25 @@ def write_chart(ours: NluResult, baseline: NluResult, path: Path) -> None:
     axes.set_xticks(list(positions))
     axes.set_xticklabels(intents, rotation=60, ha="right", fontsize=8)
     axes.set_ylim(0, 1.05)
-    axes.set_ylabel("held-out F1")
+    axes.set_ylabel("F1 on real questions (held out)")
     axes.legend(loc="lower left")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
 
 
-def targets(ours: NluResult, load: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+def targets(ours: NluResult, baseline: NluResult, load: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
     at_10 = next((level for level in load.get("levels", []) if level["concurrency"] == 10), {})
-    oos_recall = ours.held_out.get("out_of_scope", {}).get("recall")
+    oos_recall = ours.held_out["test_nlu"].get("out_of_scope", {}).get("recall")
+    real, base_real = ours.held_out["real_questions"]["accuracy"], baseline.held_out["real_questions"]["accuracy"]
     checks = {
-        "held_out_accuracy": (ours.held_out["accuracy"], lambda v: v >= TARGETS["held_out_accuracy"]),
+        "held_out_accuracy": (ours.held_out["test_nlu"]["accuracy"],
+                              lambda v: v >= TARGETS["held_out_accuracy"]),
+        "real_questions_accuracy": (real, lambda v: v >= TARGETS["real_questions_accuracy"]),
+        "real_questions_points_above_baseline": (
+            100 * (real - base_real), lambda v: v >= TARGETS["real_questions_points_above_baseline"]),
+        "phone_style_accuracy": (ours.held_out["phone_style"]["accuracy"],
+                                 lambda v: v >= TARGETS["phone_style_accuracy"]),
         "out_of_scope_recall": (oos_recall, lambda v: v >= TARGETS["out_of_scope_recall"]),
         "p95_turn_ms_at_10": (at_10.get("p95_ms"), lambda v: v <= TARGETS["p95_turn_ms_at_10"]),
         "rasa_rss_mb": (load.get("memory_after_loading", {}).get("rasa_mb"), lambda v: v <= TARGETS["rasa_rss_mb"]),
@@ -88,13 +103,12 @@ def write_reports(ours: NluResult, baseline: NluResult, dialogue: Dict[str, Any]
                   out: Path, summary: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     ours_figures, base_figures = nlu_figures(ours), nlu_figures(baseline)
-    checked = targets(ours, load)
-    checked["held_out_accuracy_above_baseline"] = {
-        "value": ours.held_out["accuracy"], "target": baseline.held_out["accuracy"],
-        "met": ours.held_out["accuracy"] > baseline.held_out["accuracy"]}
+    checked = targets(ours, baseline, load)
     (out / "bench.json").write_text(json.dumps({
         "nlu": {"ours": ours_figures, "baseline": base_figures,
-                "per_intent_f1": {"ours": per_intent_f1(ours.held_out), "baseline": per_intent_f1(baseline.held_out)},
+                "per_intent_f1": {name: {"ours": per_intent_f1(ours.held_out[name]),
+                                         "baseline": per_intent_f1(baseline.held_out[name])}
+                                  for name in ours.held_out},
                 "entities": {"ours": ours.entities, "baseline": baseline.entities}},
         "dialogue": dialogue, "load": load, "targets": checked,
     }, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -109,9 +123,13 @@ def write_reports(ours: NluResult, baseline: NluResult, dialogue: Dict[str, Any]
         o, b = ours_figures[name], base_figures[name]
         lines.append(f"| {name} | {_fmt(o)} | {_fmt(b)} | {_fmt(ratio(o, b), 2)} |")
     lines += ["", ENTITY_NOTE]
-    lines += ["", "Per-intent held-out F1:", "", "| intent | ours | baseline |", "| --- | --- | --- |"]
-    base_f1 = per_intent_f1(baseline.held_out)
-    for intent, f1 in sorted(per_intent_f1(ours.held_out).items()):
+    lines += ["", "The held-out sets are never trained on: `tests/nlu/test_nlu.yml` (written for the project), "
+              "`tests/nlu/real_questions.yml` (questions citizens wrote on public pages of sites never used "
+              "for training) and `tests/nlu/phone_style.yml` (those as a telephone line's recogniser writes "
+              "them: homophones, fillers, no punctuation).", "",
+              "Per-intent F1 on the real questions:", "", "| intent | ours | baseline |", "| --- | --- | --- |"]
+    base_f1 = per_intent_f1(baseline.held_out["real_questions"])
+    for intent, f1 in sorted(per_intent_f1(ours.held_out["real_questions"]).items()):
         lines.append(f"| {intent} | {f1:.3f} | {base_f1.get(intent, 0):.3f} |")
     lines += ["", "## Dialogue", "",
               f"Test stories passed end to end: {dialogue['stories_passed']} of {dialogue['stories']} "
