@@ -67,10 +67,20 @@ def shell(action_server, tmp_path):
 def test_shell_greets_with_the_menu_and_answers_a_lost_card(shell):
     shell.read_until(r"Your input ->", timeout=60)
     shell.type("你好")
-    screen = shell.read_until(r"13\. 劳动仲裁的时效", timeout=60)
+    screen = shell.read_until(r"15\. 劳动仲裁的时效", timeout=60)
     assert "您好" in screen
     shell.read_until(r"Your input ->", timeout=30)
     shell.type("我的社保卡丢了")
     # The question comes first, its reply options (the buttons) right after it.
     screen = shell.read_until(r"卡还有可能找回来吗[\s\S]*找不回来了", timeout=60)
     assert "可能还能找到" in screen
+
+
+def test_shell_a_number_picks_a_topic_from_the_menu(shell):
+    shell.read_until(r"Your input ->", timeout=60)
+    shell.type("你好")
+    shell.read_until(r"15\. 劳动仲裁的时效", timeout=60)
+    shell.read_until(r"Your input ->", timeout=30)
+    shell.type("3")
+    screen = shell.read_until(r"实体社保卡现在是什么状态[\s\S]*已补办新卡", timeout=60)
+    assert "临时挂失" in screen
