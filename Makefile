@@ -38,20 +38,30 @@ export PYTHONWARNINGS := ignore
 # The action server listens on loopback only unless told otherwise.
 export SANIC_HOST ?= 127.0.0.1
 
-.PHONY: help install pipeline train shell run call actions policy bench load test test-unit validate test-nlu test-core lock clean var
+.PHONY: help install pipeline train shell run call actions policy bench load test test-unit \
+  test-servers lint validate test-nlu test-core lock clean var
 
 help:
-	@echo "make shell    chat with the assistant in the terminal (installs and trains first if needed)"
-	@echo "make test     run every check: unit and server tests, data validation, NLU and dialogue tests"
-	@echo "make install  create .venv and build the Chinese spaCy pipeline"
-	@echo "make train    train the model when data or configuration changed"
-	@echo "make run      start the Rasa server with its channels, plus the action server"
-	@echo "              (PROFILE=production: PostgreSQL and Redis, action server elsewhere)"
-	@echo "make call     call the voice line of a running server (make run) from the terminal"
-	@echo "make actions  start the action server alone"
-	@echo "make policy   list every policy statement with its source"
-	@echo "make bench    measure NLU against the jieba baseline, dialogue, latency and memory"
-	@echo "make load     load test: 50 concurrent conversations, report in reports/load/"
+	@echo "make shell          chat with the assistant in the terminal (installs and trains first if needed)"
+	@echo "make test           every check: lint, data validation, unit and server tests, NLU and dialogue tests"
+	@echo "make install        create .venv with exact pins and build the Chinese spaCy pipeline"
+	@echo "make pipeline       build the Chinese spaCy pipeline (models/spacy_zh)"
+	@echo "make train          train models/assistant.tar.gz when data or configuration changed"
+	@echo "make run            the Rasa server with its channels on port $(RASA_PORT), plus the action server"
+	@echo "                    (PROFILE=production: PostgreSQL and Redis, action server elsewhere)"
+	@echo "make call           call the voice line of a running server (make run) from the terminal"
+	@echo "make actions        the action server alone, on 127.0.0.1:$(ACTIONS_PORT)"
+	@echo "make policy         list every policy statement with its source"
+	@echo "make lint           ruff: lint and formatting"
+	@echo "make validate       rasa data validate --fail-on-warnings"
+	@echo "make test-unit      the tests that start no server (about a minute)"
+	@echo "make test-servers   the tests through real servers, PostgreSQL and Redis"
+	@echo "make test-nlu       intent accuracy on the held-out sets of tests/nlu/"
+	@echo "make test-core      the test conversations of tests/stories/"
+	@echo "make bench          measure NLU against the jieba baseline, dialogue, latency and memory"
+	@echo "make load           load test: 50 concurrent conversations, report in reports/load/"
+	@echo "make lock           re-resolve requirements/app.txt into requirements/lock.txt"
+	@echo "make clean          remove the virtual environments, models and reports"
 
 install: $(INSTALL_STAMP) $(SPACY_STAMP)
 
@@ -107,13 +117,21 @@ bench: $(MODEL)
 policy: install
 	$(BIN)/python scripts/list-policy
 
-test: validate test-unit test-nlu test-core
+test: lint validate test-unit test-servers test-nlu test-core
 
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings
 
-test-unit: $(MODEL) var
-	$(BIN)/python -m pytest tests
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Tests are told apart by the `server` marker (tests/conftest.py): unit tests start nothing.
+test-unit: install
+	$(BIN)/python -m pytest -m "not server" tests
+
+test-servers: $(MODEL) var
+	$(BIN)/python -m pytest -m server tests
 
 test-nlu: $(MODEL)
 	@mkdir -p reports/nlu

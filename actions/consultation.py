@@ -8,6 +8,7 @@ answer ("还有其他问题吗？"), and `confirm_leave` after a goodbye in the 
 goes to the form, and `understanding.replies` decides what it says: an answer first, and only
 otherwise a correction, a move (stop, why, a person …), another topic or an aside.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,28 @@ from rasa_sdk.types import DomainDict
 
 from knowledge.consultations import answer_for, questions_to_ask
 from knowledge.questions import UNKNOWN, Question, all_questions
-from knowledge.topics import Topic, all_question_slots, all_topics, menu_structure, menu_text, topic_for_intent
+from knowledge.topics import (
+    Topic,
+    all_question_slots,
+    all_topics,
+    menu_structure,
+    menu_text,
+    topic_for_intent,
+)
 from understanding.choices import Option, options_of
 from understanding.replies import (
-    Answered, Aside, Asked, Correction, Heard, Invalid, Move, OtherTopic, Reading, Restated,
-    read_reply, volunteered_answers,
+    Answered,
+    Aside,
+    Asked,
+    Correction,
+    Heard,
+    Invalid,
+    Move,
+    OtherTopic,
+    Reading,
+    Restated,
+    read_reply,
+    volunteered_answers,
 )
 
 TOPIC_SLOT = "topic"
@@ -48,8 +66,12 @@ RESTATED = "好的，刚才就是按您说的这个情况回答的。"
 WAITING = "好的，不着急，您想好了再告诉我。"
 EXPLAINED = "换个说法：{examples}"
 NEW_QUESTION = "好的，这个问题先不问了。"
-ASIDE_RESPONSES = {"out_of_scope": "utter_out_of_scope", "bot_challenge": "utter_bot_challenge",
-                   "thank": "utter_thank", "greet": "utter_greet"}
+ASIDE_RESPONSES = {
+    "out_of_scope": "utter_out_of_scope",
+    "bot_challenge": "utter_bot_challenge",
+    "thank": "utter_thank",
+    "greet": "utter_greet",
+}
 
 
 def is_topic(intent: str) -> bool:
@@ -62,16 +84,23 @@ def answers_of(topic: Topic, tracker: Tracker) -> Dict[str, Any]:
 
 def reset_answers(tracker: Tracker) -> List[EventType]:
     """Clears the answers and state of an earlier topic."""
-    slots = all_question_slots() + [RETRIED_SLOT, LEAVING_SLOT, ANSWER_GIVEN_SLOT,
-                                    *CONSULTATION_SLOTS]
+    slots = all_question_slots() + [
+        RETRIED_SLOT,
+        LEAVING_SLOT,
+        ANSWER_GIVEN_SLOT,
+        *CONSULTATION_SLOTS,
+    ]
     return [SlotSet(slot, None) for slot in slots if tracker.get_slot(slot) is not None]
 
 
 def start_topic_events(topic: Topic, tracker: Tracker, text: str, today: date) -> List[EventType]:
     """Starts a consultation: the answers the citizen already gave in the message are taken."""
     events = reset_answers(tracker) + [SlotSet(TOPIC_SLOT, topic.intent)]
-    first = Asked(all_questions()[topic.slots[0]], (), topic.intent, topic.slots, {}) \
-        if topic.slots else None
+    first = (
+        Asked(all_questions()[topic.slots[0]], (), topic.intent, topic.slots, {})
+        if topic.slots
+        else None
+    )
     if first is not None:
         found = volunteered_answers(first, text, today)
         events += [SlotSet(slot, value) for slot, value in found.items()]
@@ -84,15 +113,17 @@ class ActionStartTopic(Action):
     def name(self) -> Text:
         return "action_start_topic"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         topic = topic_for_intent(tracker.get_intent_of_latest_message())
         if topic is None:
             dispatcher.utter_message(response="utter_default")
             return []
         text = tracker.latest_message.get("text") or ""
-        return start_topic_events(topic, tracker, text, date.today()) + \
-            [SlotSet(PREVIOUS_TOPIC_SLOT, None)]
+        return start_topic_events(topic, tracker, text, date.today()) + [
+            SlotSet(PREVIOUS_TOPIC_SLOT, None)
+        ]
 
 
 def offered_options(tracker: Tracker) -> List[Option]:
@@ -112,8 +143,13 @@ class ValidateConsultationForm(FormValidationAction):
     def name(self) -> Text:
         return "validate_consultation_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+    async def required_slots(
+        self,
+        domain_slots: List[Text],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> List[Text]:
         topic = topic_for_intent(tracker.get_slot(TOPIC_SLOT))
         if topic is None:
             return []
@@ -121,24 +157,35 @@ class ValidateConsultationForm(FormValidationAction):
             return [CONFIRM_LEAVE]
         return questions_to_ask(topic, answers_of(topic, tracker), date.today()) + [FOLLOW_UP]
 
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         questions = all_questions()
         events: List[EventType] = []
         for slot, value in tracker.slots_to_validate().items():
-            if slot in questions and isinstance(value, str) and slot == tracker.get_slot(REQUESTED_SLOT):
+            if (
+                slot in questions
+                and isinstance(value, str)
+                and slot == tracker.get_slot(REQUESTED_SLOT)
+            ):
                 events += self._reply(questions[slot], value, dispatcher, tracker)
         return events
 
-    def _reply(self, question: Question, text: str, dispatcher: CollectingDispatcher,
-               tracker: Tracker) -> List[EventType]:
+    def _reply(
+        self, question: Question, text: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[EventType]:
         topic = topic_for_intent(tracker.get_slot(TOPIC_SLOT))
         if topic is None:
             return [SlotSet(question.slot, None)]
         today = date.today()
         intent = tracker.latest_message.get("intent") or {}
-        asked = Asked(question, offered_options(tracker), topic.intent, topic.slots,
-                      answers_of(topic, tracker))
+        asked = Asked(
+            question,
+            offered_options(tracker),
+            topic.intent,
+            topic.slots,
+            answers_of(topic, tracker),
+        )
         heard = Heard(text, intent.get("name"), float(intent.get("confidence") or 0.0))
         if question.slot == CONFIRM_LEAVE:
             return self._confirm_leave(asked, heard, dispatcher, tracker, today)
@@ -147,15 +194,22 @@ class ValidateConsultationForm(FormValidationAction):
             return self._after_answer(reading, topic, dispatcher, tracker, today)
         return self._in_question(reading, question, topic, dispatcher, tracker, today)
 
-    def _in_question(self, reading: Reading, question: Question, topic: Topic,
-                     dispatcher: CollectingDispatcher, tracker: Tracker,
-                     today: date) -> List[EventType]:
+    def _in_question(
+        self,
+        reading: Reading,
+        question: Question,
+        topic: Topic,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        today: date,
+    ) -> List[EventType]:
         ask_again = [SlotSet(question.slot, None)]
         if isinstance(reading, Answered):
             if reading.refused:
                 dispatcher.utter_message(text=REFUSED, structure=noted("refused", question.slot))
-            return [SlotSet(question.slot, reading.value), SlotSet(RETRIED_SLOT, None)] + \
-                [SlotSet(slot, value) for slot, value in reading.also.items()]
+            return [SlotSet(question.slot, reading.value), SlotSet(RETRIED_SLOT, None)] + [
+                SlotSet(slot, value) for slot, value in reading.also.items()
+            ]
         if isinstance(reading, Correction):
             dispatcher.utter_message(text=CORRECTED, structure=noted("corrected", reading.slot))
             return [SlotSet(reading.slot, reading.value)] + ask_again
@@ -168,8 +222,9 @@ class ValidateConsultationForm(FormValidationAction):
         if isinstance(reading, OtherTopic):
             return self._switch_topic(reading.intent, dispatcher, tracker, today)
         if isinstance(reading, Move):
-            return self._move(reading.move, question, dispatcher) + \
-                ([] if reading.move in ("stop", "more") else ask_again)
+            return self._move(reading.move, question, dispatcher) + (
+                [] if reading.move in ("stop", "more") else ask_again
+            )
         if isinstance(reading, Aside):
             if reading.intent == "help":
                 dispatcher.utter_message(text=NEW_QUESTION)
@@ -179,13 +234,17 @@ class ValidateConsultationForm(FormValidationAction):
             return ask_again
         return self._unclear(question, dispatcher, tracker)
 
-    def _move(self, move: str, question: Question, dispatcher: CollectingDispatcher) -> List[EventType]:
+    def _move(
+        self, move: str, question: Question, dispatcher: CollectingDispatcher
+    ) -> List[EventType]:
         if move == "human":
             dispatcher.utter_message(response="utter_request_human")
         elif move == "why":
             dispatcher.utter_message(text=question.why)
         elif move == "explain":
-            dispatcher.utter_message(text=question.means or EXPLAINED.format(examples=question.examples))
+            dispatcher.utter_message(
+                text=question.means or EXPLAINED.format(examples=question.examples)
+            )
         elif move == "wait":
             dispatcher.utter_message(text=WAITING)
         elif move == "stop":
@@ -199,17 +258,26 @@ class ValidateConsultationForm(FormValidationAction):
             return [SlotSet(LEAVING_SLOT, question.slot)]
         return []  # repeat: the question is asked again
 
-    def _unclear(self, question: Question, dispatcher: CollectingDispatcher,
-                 tracker: Tracker) -> List[EventType]:
+    def _unclear(
+        self, question: Question, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> List[EventType]:
         if tracker.get_slot(RETRIED_SLOT) != question.slot:
-            dispatcher.utter_message(text=NOT_UNDERSTOOD.format(examples=question.examples),
-                                     structure=noted("not_understood", question.slot))
+            dispatcher.utter_message(
+                text=NOT_UNDERSTOOD.format(examples=question.examples),
+                structure=noted("not_understood", question.slot),
+            )
             return [SlotSet(question.slot, None), SlotSet(RETRIED_SLOT, question.slot)]
         dispatcher.utter_message(text=SKIPPED, structure=noted("skipped", question.slot))
         return [SlotSet(question.slot, UNKNOWN), SlotSet(RETRIED_SLOT, None)]
 
-    def _after_answer(self, reading: Reading, topic: Topic, dispatcher: CollectingDispatcher,
-                      tracker: Tracker, today: date) -> List[EventType]:
+    def _after_answer(
+        self,
+        reading: Reading,
+        topic: Topic,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        today: date,
+    ) -> List[EventType]:
         """The reply to 还有其他问题吗: a new topic, a correction (the answer is given again),
         more questions, or the end of the consultation."""
         ask_again = [SlotSet(FOLLOW_UP, None)]
@@ -250,15 +318,23 @@ class ValidateConsultationForm(FormValidationAction):
             return end_consultation() if reading.intent == "thank" else ask_again
         if tracker.get_slot(RETRIED_SLOT) != FOLLOW_UP:
             question = all_questions()[FOLLOW_UP]
-            dispatcher.utter_message(text=NOT_UNDERSTOOD.format(examples=question.examples),
-                                     structure=noted("not_understood", question.slot))
+            dispatcher.utter_message(
+                text=NOT_UNDERSTOOD.format(examples=question.examples),
+                structure=noted("not_understood", question.slot),
+            )
             return ask_again + [SlotSet(RETRIED_SLOT, FOLLOW_UP)]
         dispatcher.utter_message(response="utter_ask_rephrase")
         show_menu(dispatcher)
         return end_consultation()
 
-    def _confirm_leave(self, asked: Asked, heard: Heard, dispatcher: CollectingDispatcher,
-                       tracker: Tracker, today: date) -> List[EventType]:
+    def _confirm_leave(
+        self,
+        asked: Asked,
+        heard: Heard,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        today: date,
+    ) -> List[EventType]:
         """After a goodbye in the middle: leave, go on, or an answer to the question left open."""
         pending = all_questions().get(tracker.get_slot(LEAVING_SLOT) or "")
         reading = read_reply(asked, heard, today, is_topic)
@@ -269,22 +345,36 @@ class ValidateConsultationForm(FormValidationAction):
         if isinstance(reading, Answered) and reading.value is False or pending is None:
             return resume
         return resume + self._in_question(
-            read_reply(Asked(pending, (), asked.topic, asked.slots, asked.answers), heard, today,
-                       is_topic),
-            pending, topic_for_intent(asked.topic), dispatcher, tracker, today)
+            read_reply(
+                Asked(pending, (), asked.topic, asked.slots, asked.answers), heard, today, is_topic
+            ),
+            pending,
+            topic_for_intent(asked.topic),
+            dispatcher,
+            tracker,
+            today,
+        )
 
     @staticmethod
-    def _switch_topic(intent: str, dispatcher: CollectingDispatcher, tracker: Tracker,
-                      today: date, announce: bool = True) -> List[EventType]:
+    def _switch_topic(
+        intent: str,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        today: date,
+        announce: bool = True,
+    ) -> List[EventType]:
         topic = topic_for_intent(intent)
         current = tracker.get_slot(TOPIC_SLOT)
         if announce:
-            dispatcher.utter_message(text=SWITCHING.format(title=topic.title),
-                                     structure={"kind": "switched", "topic": topic.intent,
-                                                "from": current})
+            dispatcher.utter_message(
+                text=SWITCHING.format(title=topic.title),
+                structure={"kind": "switched", "topic": topic.intent, "from": current},
+            )
         text = tracker.latest_message.get("text") or ""
         previous = current if announce else None
-        return start_topic_events(topic, tracker, text, today) + [SlotSet(PREVIOUS_TOPIC_SLOT, previous)]
+        return start_topic_events(topic, tracker, text, today) + [
+            SlotSet(PREVIOUS_TOPIC_SLOT, previous)
+        ]
 
 
 def noted(kind: str, slot: str) -> Dict[str, str]:
@@ -303,8 +393,9 @@ class ActionAskFollowUp(Action):
     def name(self) -> Text:
         return "action_ask_follow_up"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: DomainDict) -> List[EventType]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
         topic = topic_for_intent(tracker.get_slot(TOPIC_SLOT))
         if topic is None:
             dispatcher.utter_message(response="utter_default")
@@ -317,9 +408,11 @@ class ActionAskFollowUp(Action):
             dispatcher.utter_message(text=answer.text, structure=answer.as_structure())
             events.append(SlotSet(ANSWER_GIVEN_SLOT, given))
         buttons = next_question_buttons(topic, tracker.get_slot(PREVIOUS_TOPIC_SLOT))
-        dispatcher.utter_message(text=ASK_NEXT, buttons=buttons,
-                                 structure={"kind": "follow_up", "topic": topic.intent,
-                                            "options": buttons})
+        dispatcher.utter_message(
+            text=ASK_NEXT,
+            buttons=buttons,
+            structure={"kind": "follow_up", "topic": topic.intent, "options": buttons},
+        )
         return events
 
 
@@ -327,7 +420,9 @@ def next_question_buttons(topic: Topic, previous_topic: Optional[str]) -> List[D
     buttons = []
     previous = topic_for_intent(previous_topic)
     if previous and previous.intent != topic.intent:
-        buttons.append({"title": f"接着问刚才的：{previous.title}", "payload": f"/{previous.intent}"})
+        buttons.append(
+            {"title": f"接着问刚才的：{previous.title}", "payload": f"/{previous.intent}"}
+        )
     for intent in topic.related:
         related = topic_for_intent(intent)
         if related and len(buttons) < 3 and related.intent != previous_topic:
@@ -339,4 +434,3 @@ def next_question_buttons(topic: Topic, previous_topic: Optional[str]) -> List[D
 def show_menu(dispatcher: CollectingDispatcher) -> None:
     topics = all_topics()
     dispatcher.utter_message(text=menu_text(topics), structure=menu_structure(topics))
-

@@ -1,4 +1,5 @@
 """Actions outside a consultation: the menu of topics, and saying the last turn again."""
+
 from typing import Any, Dict, List, Text
 
 from rasa_sdk import Action, Tracker
@@ -36,8 +37,11 @@ class ActionRepeat(Action):
         if not said:
             dispatcher.utter_message(response="utter_ask_question")
         for event in said:
-            data = {key: value for key, value in (event.get("data") or {}).items()
-                    if key in RESENT_KEYS and value}
+            data = {
+                key: value
+                for key, value in (event.get("data") or {}).items()
+                if key in RESENT_KEYS and value
+            }
             if "custom" in data:
                 data["json_message"] = data.pop("custom")
             structure = (event.get("metadata") or {}).get("structure")
@@ -51,4 +55,4 @@ def last_turn(events: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     users = [index for index, event in enumerate(events) if event.get("event") == "user"]
     if len(users) < 2:
         return []
-    return [event for event in events[users[-2] + 1:users[-1]] if event.get("event") == "bot"]
+    return [event for event in events[users[-2] + 1 : users[-1]] if event.get("event") == "bot"]

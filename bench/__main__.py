@@ -1,4 +1,5 @@
-"""`make bench`: python -m bench [--folds N] [--skip-load]"""
+"""`make bench`: python -m bench [--folds N]"""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """The two NLU pipelines compared: ours (config.yml) and the common community baseline."""
+
 from __future__ import annotations
 
 import copy
@@ -6,9 +7,15 @@ from typing import Any, Dict
 
 # Components of ours that the baseline replaces: it tokenises with jieba and has no spaCy,
 # no entity ruler, no regex or lexical features, and no reading of replies in context.
-OURS_ONLY = {"nlp.spacy_nlp.SpacyNLP", "SpacyNLP", "SpacyTokenizer", "SpacyEntityExtractor",
-             "RegexFeaturizer", "LexicalSyntacticFeaturizer",
-             "nlp.replies.ReplyReader"}
+OURS_ONLY = {
+    "nlp.spacy_nlp.SpacyNLP",
+    "SpacyNLP",
+    "SpacyTokenizer",
+    "SpacyEntityExtractor",
+    "RegexFeaturizer",
+    "LexicalSyntacticFeaturizer",
+    "nlp.replies.ReplyReader",
+}
 
 
 def baseline_config(ours: Dict[str, Any]) -> Dict[str, Any]:

@@ -1,4 +1,5 @@
 """The test conversations through the trained dialogue model (Rasa's `rasa test core`)."""
+
 from __future__ import annotations
 
 import json
@@ -31,10 +32,27 @@ def wrong_predictions_per_story(failed_stories_text: str) -> Dict[str, int]:
 
 def run_dialogue(model: Path, work: Path) -> Dict[str, Any]:
     out = work / "core"
-    subprocess.run([str(BIN / "rasa"), "test", "core", "--model", str(model), "--stories", str(TEST_STORIES),
-                    "--out", str(out)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(BIN / "rasa"),
+            "test",
+            "core",
+            "--model",
+            str(model),
+            "--stories",
+            str(TEST_STORIES),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     report = json.loads((out / "story_report.json").read_text(encoding="utf-8"))
-    wrong = wrong_predictions_per_story((out / "failed_test_stories.yml").read_text(encoding="utf-8"))
+    wrong = wrong_predictions_per_story(
+        (out / "failed_test_stories.yml").read_text(encoding="utf-8")
+    )
     per_story = {}
     for story in yaml.safe_load(TEST_STORIES.read_text(encoding="utf-8"))["stories"]:
         turns = sum(1 for step in story["steps"] if "action" in step)

@@ -2,6 +2,7 @@
 tests/nlu/test_entities.yml. Rasa's own `rasa test nlu` leaves spaCy's entities out of its
 evaluation, so the benchmark scores them here: a found entity counts only when its label,
 start and end match a marked one exactly. Pure functions."""
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,7 @@ def unmark(sentence: str) -> Tuple[str, List[Span]]:
     ('从广州', [('city', 1, 3)])."""
     plain, spans, last = [], [], 0
     for match in MARKUP.finditer(sentence):
-        plain.append(sentence[last:match.start()])
+        plain.append(sentence[last : match.start()])
         start = sum(map(len, plain))
         plain.append(match.group(1))
         spans.append((match.group(2), start, start + len(match.group(1))))
@@ -50,13 +51,16 @@ def _score(found: int, right: int, marked: int) -> Dict[str, Optional[float]]:
     return {"precision": precision, "recall": recall, "f1": f1, "marked": marked, "found": found}
 
 
-def entity_scores(expected: Sequence[Sequence[Span]], predicted: Sequence[Sequence[Span]],
-                  labels: Sequence[str] = LABELS) -> Dict[str, Dict[str, Optional[float]]]:
+def entity_scores(
+    expected: Sequence[Sequence[Span]],
+    predicted: Sequence[Sequence[Span]],
+    labels: Sequence[str] = LABELS,
+) -> Dict[str, Dict[str, Optional[float]]]:
     """Precision, recall and F1 per label and over all labels (micro average)."""
     if len(expected) != len(predicted):
         raise ValueError("one list of predicted spans is needed per sentence")
     counts = {label: [0, 0, 0] for label in labels}  # found, right, marked
-    for marked, found in zip(expected, predicted):
+    for marked, found in zip(expected, predicted, strict=False):
         marked_set, found_set = set(marked), set(found)
         for label in labels:
             counts[label][0] += sum(1 for span in found_set if span[0] == label)

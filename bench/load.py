@@ -1,4 +1,5 @@
 """Turn latency and throughput through the REST channel with the real action server."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +12,8 @@ from typing import Any, Dict, List
 import aiohttp
 
 from bench.stats import latency_summary
-from channels.turns import APOLOGY
-from tests.servers import ROOT, start_action_server, start_rasa_server
+from channels.core.turns import APOLOGY
+from tools.servers import ROOT, start_action_server, start_rasa_server
 
 SCENARIO = json.loads((ROOT / "tests" / "load" / "scenario.json").read_text(encoding="utf-8"))
 CONVERSATIONS: List[List[str]] = SCENARIO["conversations"]
@@ -32,8 +33,14 @@ def resident_mb(pid: int) -> float:
     return 0.0
 
 
-async def _conversation(session: aiohttp.ClientSession, url: str, turns: List[str], pause: float,
-                        latencies: List[float], errors: List[str]) -> None:
+async def _conversation(
+    session: aiohttp.ClientSession,
+    url: str,
+    turns: List[str],
+    pause: float,
+    latencies: List[float],
+    errors: List[str],
+) -> None:
     sender = uuid.uuid4().hex
     for text in turns:
         started = time.perf_counter()
@@ -50,7 +57,9 @@ async def _conversation(session: aiohttp.ClientSession, url: str, turns: List[st
         await asyncio.sleep(pause)
 
 
-async def _drive(base_url: str, concurrency: int, conversations: int, pause: float) -> Dict[str, Any]:
+async def _drive(
+    base_url: str, concurrency: int, conversations: int, pause: float
+) -> Dict[str, Any]:
     """`concurrency` citizens hold `conversations` conversations, each citizen one after another,
     pausing `pause` seconds after every answer. Citizens arrive spread over the first pause
     rather than all in the same instant. Turns per second are over the run's wall time without
@@ -69,17 +78,27 @@ async def _drive(base_url: str, concurrency: int, conversations: int, pause: flo
 
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         started = time.perf_counter()
-        await asyncio.gather(*(citizen(pause * index / concurrency) for index in range(concurrency)))
+        await asyncio.gather(
+            *(citizen(pause * index / concurrency) for index in range(concurrency))
+        )
         elapsed = time.perf_counter() - started - pause
-    return {"concurrency": concurrency, "pause_s": pause, "conversations": conversations,
-            "turns": len(latencies), "errors": len(errors), "error_examples": errors[:5],
-            "turns_per_second": len(latencies) / elapsed, **latency_summary(latencies)}
+    return {
+        "concurrency": concurrency,
+        "pause_s": pause,
+        "conversations": conversations,
+        "turns": len(latencies),
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "turns_per_second": len(latencies) / elapsed,
+        **latency_summary(latencies),
+    }
 
 
 async def _first_answer_seconds(base_url: str, started: float) -> float:
     async with aiohttp.ClientSession() as session:
-        async with session.post(f"{base_url}/webhooks/rest/webhook",
-                                json={"sender": "first", "message": "你好"}) as response:
+        async with session.post(
+            f"{base_url}/webhooks/rest/webhook", json={"sender": "first", "message": "你好"}
+        ) as response:
             await response.json()
     return time.monotonic() - started
 
@@ -91,14 +110,27 @@ def run_load(work: Path) -> Dict[str, Any]:
     rasa = start_rasa_server(work, actions.url)
     try:
         startup = asyncio.run(_first_answer_seconds(rasa.url, started))
-        memory_loaded = {"rasa_mb": resident_mb(rasa.process.pid), "actions_mb": resident_mb(actions.process.pid)}
+        memory_loaded = {
+            "rasa_mb": resident_mb(rasa.process.pid),
+            "actions_mb": resident_mb(actions.process.pid),
+        }
         asyncio.run(_drive(rasa.url, 1, 1, 0.0))  # warm-up
-        results = [asyncio.run(_drive(rasa.url, level, max(2 * level, 8), PAUSE_SECONDS))
-                   for level in PACED_LEVELS]
+        results = [
+            asyncio.run(_drive(rasa.url, level, max(2 * level, 8), PAUSE_SECONDS))
+            for level in PACED_LEVELS
+        ]
         saturation = asyncio.run(_drive(rasa.url, SATURATION_LEVEL, 2 * SATURATION_LEVEL, 0.0))
-        memory_after = {"rasa_mb": resident_mb(rasa.process.pid), "actions_mb": resident_mb(actions.process.pid)}
+        memory_after = {
+            "rasa_mb": resident_mb(rasa.process.pid),
+            "actions_mb": resident_mb(actions.process.pid),
+        }
     finally:
         rasa.stop()
         actions.stop()
-    return {"startup_to_first_answer_s": startup, "memory_after_loading": memory_loaded,
-            "memory_after_load": memory_after, "levels": results, "saturation": saturation}
+    return {
+        "startup_to_first_answer_s": startup,
+        "memory_after_loading": memory_loaded,
+        "memory_after_load": memory_after,
+        "levels": results,
+        "saturation": saturation,
+    }

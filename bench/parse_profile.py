@@ -4,6 +4,7 @@ entities found in a second list of texts.
 Run in its own process so that each model's memory is measured alone:
     python -m bench.parse_profile MODEL TEXTS_FILE ENTITY_TEXTS_FILE
 """
+
 import asyncio
 import json
 import sys
@@ -34,8 +35,12 @@ async def profile(model: str, texts_file: str, entity_texts_file: str) -> dict:
     entities = []
     for text in json.loads(open(entity_texts_file, encoding="utf-8").read()):
         entities.append((await agent.parse_message(text)).get("entities", []))
-    return {"rss_mb": resident_mb(), "load_seconds": load_seconds, "latencies_ms": latencies,
-            "entities": entities}
+    return {
+        "rss_mb": resident_mb(),
+        "load_seconds": load_seconds,
+        "latencies_ms": latencies,
+        "entities": entities,
+    }
 
 
 if __name__ == "__main__":

@@ -1,4 +1,6 @@
-"""Writes the benchmark results: JSON and a chart under reports/bench/, the summary docs/benchmarks.md."""
+"""Writes the benchmark results: JSON and a chart under reports/bench/, and the summary
+docs/benchmarks.md."""
+
 from __future__ import annotations
 
 import json
@@ -9,11 +11,17 @@ from bench.nlu import NluResult, per_intent_f1
 from bench.stats import latency_summary, ratio
 
 ENTITY_NOTE = (
-    "Entities are scored on `tests/nlu/test_entities.yml`, sentences with their provinces and cities "
-    "marked; a found place counts only with the exact label and span. The baseline pipeline has no "
-    "entity extractor, so it finds no places. The consultation's answers (years, durations, wages, "
-    "yes or no) are not NLU entities: `understanding/` reads them, tested in `tests/understanding/`.")
-SET_TITLES = {"test_nlu": "held-out", "real_questions": "real questions", "phone_style": "phone-style"}
+    "Entities are scored on `tests/nlu/test_entities.yml`, sentences with their provinces and "
+    "cities marked; a found place counts only with the exact label and span. The baseline "
+    "pipeline has no entity extractor, so it finds no places. The consultation's answers "
+    "(years, durations, wages, yes or no) are not NLU entities: `understanding/` reads them, "
+    "tested in `tests/understanding/`."
+)
+SET_TITLES = {
+    "test_nlu": "held-out",
+    "real_questions": "real questions",
+    "phone_style": "phone-style",
+}
 TARGETS = {
     "held_out_accuracy": 0.95,
     "real_questions_accuracy": 0.95,
@@ -66,8 +74,18 @@ def write_chart(ours: NluResult, baseline: NluResult, path: Path) -> None:
     intents = sorted(ours_f1)
     positions = range(len(intents))
     figure, axes = plt.subplots(figsize=(12, 5))
-    axes.bar([p - 0.2 for p in positions], [ours_f1[i] for i in intents], 0.4, label="ours (spaCy + pkuseg)")
-    axes.bar([p + 0.2 for p in positions], [base_f1.get(i, 0) for i in intents], 0.4, label="baseline (jieba)")
+    axes.bar(
+        [p - 0.2 for p in positions],
+        [ours_f1[i] for i in intents],
+        0.4,
+        label="ours (spaCy + pkuseg)",
+    )
+    axes.bar(
+        [p + 0.2 for p in positions],
+        [base_f1.get(i, 0) for i in intents],
+        0.4,
+        label="baseline (jieba)",
+    )
     axes.set_xticks(list(positions))
     axes.set_xticklabels(intents, rotation=60, ha="right", fontsize=8)
     axes.set_ylim(0, 1.05)
@@ -78,82 +96,166 @@ def write_chart(ours: NluResult, baseline: NluResult, path: Path) -> None:
     plt.close(figure)
 
 
-def targets(ours: NluResult, baseline: NluResult, load: Dict[str, Any]) -> Dict[str, Dict[str, Any]]:
+def targets(
+    ours: NluResult, baseline: NluResult, load: Dict[str, Any]
+) -> Dict[str, Dict[str, Any]]:
     at_10 = next((level for level in load.get("levels", []) if level["concurrency"] == 10), {})
     oos_recall = ours.held_out["test_nlu"].get("out_of_scope", {}).get("recall")
-    real, base_real = ours.held_out["real_questions"]["accuracy"], baseline.held_out["real_questions"]["accuracy"]
+    real, base_real = (
+        ours.held_out["real_questions"]["accuracy"],
+        baseline.held_out["real_questions"]["accuracy"],
+    )
     checks = {
-        "held_out_accuracy": (ours.held_out["test_nlu"]["accuracy"],
-                              lambda v: v >= TARGETS["held_out_accuracy"]),
+        "held_out_accuracy": (
+            ours.held_out["test_nlu"]["accuracy"],
+            lambda v: v >= TARGETS["held_out_accuracy"],
+        ),
         "real_questions_accuracy": (real, lambda v: v >= TARGETS["real_questions_accuracy"]),
         "real_questions_points_above_baseline": (
-            100 * (real - base_real), lambda v: v >= TARGETS["real_questions_points_above_baseline"]),
-        "phone_style_accuracy": (ours.held_out["phone_style"]["accuracy"],
-                                 lambda v: v >= TARGETS["phone_style_accuracy"]),
+            100 * (real - base_real),
+            lambda v: v >= TARGETS["real_questions_points_above_baseline"],
+        ),
+        "phone_style_accuracy": (
+            ours.held_out["phone_style"]["accuracy"],
+            lambda v: v >= TARGETS["phone_style_accuracy"],
+        ),
         "out_of_scope_recall": (oos_recall, lambda v: v >= TARGETS["out_of_scope_recall"]),
         "p95_turn_ms_at_10": (at_10.get("p95_ms"), lambda v: v <= TARGETS["p95_turn_ms_at_10"]),
-        "rasa_rss_mb": (load.get("memory_after_loading", {}).get("rasa_mb"), lambda v: v <= TARGETS["rasa_rss_mb"]),
+        "rasa_rss_mb": (
+            load.get("memory_after_loading", {}).get("rasa_mb"),
+            lambda v: v <= TARGETS["rasa_rss_mb"],
+        ),
         "training_seconds": (ours.training_seconds, lambda v: v <= TARGETS["training_seconds"]),
     }
-    return {name: {"value": value, "target": TARGETS[name], "met": value is not None and check(value)}
-            for name, (value, check) in checks.items()}
+    return {
+        name: {"value": value, "target": TARGETS[name], "met": value is not None and check(value)}
+        for name, (value, check) in checks.items()
+    }
 
 
-def write_reports(ours: NluResult, baseline: NluResult, dialogue: Dict[str, Any], load: Dict[str, Any],
-                  out: Path, summary: Path) -> None:
+def write_reports(
+    ours: NluResult,
+    baseline: NluResult,
+    dialogue: Dict[str, Any],
+    load: Dict[str, Any],
+    out: Path,
+    summary: Path,
+) -> None:
     out.mkdir(parents=True, exist_ok=True)
     ours_figures, base_figures = nlu_figures(ours), nlu_figures(baseline)
     checked = targets(ours, baseline, load)
-    (out / "bench.json").write_text(json.dumps({
-        "nlu": {"ours": ours_figures, "baseline": base_figures,
-                "per_intent_f1": {name: {"ours": per_intent_f1(ours.held_out[name]),
-                                         "baseline": per_intent_f1(baseline.held_out[name])}
-                                  for name in ours.held_out},
-                "entities": {"ours": ours.entities, "baseline": baseline.entities}},
-        "dialogue": dialogue, "load": load, "targets": checked,
-    }, ensure_ascii=False, indent=2), encoding="utf-8")
+    (out / "bench.json").write_text(
+        json.dumps(
+            {
+                "nlu": {
+                    "ours": ours_figures,
+                    "baseline": base_figures,
+                    "per_intent_f1": {
+                        name: {
+                            "ours": per_intent_f1(ours.held_out[name]),
+                            "baseline": per_intent_f1(baseline.held_out[name]),
+                        }
+                        for name in ours.held_out
+                    },
+                    "entities": {"ours": ours.entities, "baseline": baseline.entities},
+                },
+                "dialogue": dialogue,
+                "load": load,
+                "targets": checked,
+            },
+            ensure_ascii=False,
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     write_chart(ours, baseline, out / "per_intent_f1.png")
 
-    lines = ["# Benchmarks", "",
-             "Written by `make bench` (the full report is in `reports/bench/`). Both NLU pipelines are trained "
-             "on the same data with the same DIET settings and seed in the same run; ratios are ours ÷ baseline.", "",
-             "## NLU: ours (spaCy + pkuseg) vs. the community baseline (jieba)", "",
-             "| figure | ours | baseline | ratio |", "| --- | --- | --- | --- |"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (the full report is in `reports/bench/`). Both NLU pipelines "
+        "are trained on the same data with the same DIET settings and seed in the same run; "
+        "ratios are ours ÷ baseline.",
+        "",
+        "## NLU: ours (spaCy + pkuseg) vs. the community baseline (jieba)",
+        "",
+        "| figure | ours | baseline | ratio |",
+        "| --- | --- | --- | --- |",
+    ]
     for name in ours_figures:
         o, b = ours_figures[name], base_figures[name]
         lines.append(f"| {name} | {_fmt(o)} | {_fmt(b)} | {_fmt(ratio(o, b), 2)} |")
     lines += ["", ENTITY_NOTE]
-    lines += ["", "The held-out sets are never trained on: `tests/nlu/test_nlu.yml` (written for the project), "
-              "`tests/nlu/real_questions.yml` (questions citizens wrote on public pages of sites never used "
-              "for training) and `tests/nlu/phone_style.yml` (those as a telephone line's recogniser writes "
-              "them: homophones, fillers, no punctuation).", "",
-              "Per-intent F1 on the real questions:", "", "| intent | ours | baseline |", "| --- | --- | --- |"]
+    lines += [
+        "",
+        "The held-out sets are never trained on: `tests/nlu/test_nlu.yml` (written for the "
+        "project), `tests/nlu/real_questions.yml` (questions citizens wrote on public pages of "
+        "sites never used for training) and `tests/nlu/phone_style.yml` (those as a telephone "
+        "line's recogniser writes "
+        "them: homophones, fillers, no punctuation).",
+        "",
+        "Per-intent F1 on the real questions:",
+        "",
+        "| intent | ours | baseline |",
+        "| --- | --- | --- |",
+    ]
     base_f1 = per_intent_f1(baseline.held_out["real_questions"])
     for intent, f1 in sorted(per_intent_f1(ours.held_out["real_questions"]).items()):
         lines.append(f"| {intent} | {f1:.3f} | {base_f1.get(intent, 0):.3f} |")
-    lines += ["", "## Dialogue", "",
-              f"Test stories passed end to end: {dialogue['stories_passed']} of {dialogue['stories']} "
-              f"({dialogue['story_share']:.3f}); actions predicted right: {dialogue['action_accuracy']:.3f}.", "",
-              "| story | turns | right |", "| --- | --- | --- |"]
+    lines += [
+        "",
+        "## Dialogue",
+        "",
+        f"Test stories passed end to end: {dialogue['stories_passed']} of {dialogue['stories']} "
+        f"({dialogue['story_share']:.3f}); "
+        f"actions predicted right: {dialogue['action_accuracy']:.3f}.",
+        "",
+        "| story | turns | right |",
+        "| --- | --- | --- |",
+    ]
     for story, counts in dialogue["per_story"].items():
         lines.append(f"| {story} | {counts['turns']} | {counts['right']} |")
-    lines += ["", "## Turn latency and throughput (REST channel with the action server)", "",
-              f"Start to first answered message: {load['startup_to_first_answer_s']:.1f} s.", "",
-              "Each simulated citizen holds conversations of the load test's scenario "
-              "(`tests/load/scenario.json`) and pauses after every answer before the next message. "
-              "The last row has no pauses: every answer is followed at once by the next message, "
-              "which shows how many turns per second one server process answers at most.", "",
-              "| concurrent conversations | pause s | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Turn latency and throughput (REST channel with the action server)",
+        "",
+        f"Start to first answered message: {load['startup_to_first_answer_s']:.1f} s.",
+        "",
+        "Each simulated citizen holds conversations of the load test's scenario "
+        "(`tests/load/scenario.json`) and pauses after every answer before the next message. "
+        "The last row has no pauses: every answer is followed at once by the next message, "
+        "which shows how many turns per second one server process answers at most.",
+        "",
+        "| concurrent conversations | pause s | turns | errors | turns/s "
+        "| p50 ms | p95 ms | p99 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
     for level in load["levels"] + [load["saturation"]]:
-        lines.append(f"| {level['concurrency']} | {level['pause_s']:g} | {level['turns']} | {level['errors']} "
-                     f"| {level['turns_per_second']:.1f} | {level['p50_ms']:.0f} | {level['p95_ms']:.0f} "
-                     f"| {level['p99_ms']:.0f} |")
+        lines.append(
+            f"| {level['concurrency']} | {level['pause_s']:g} | {level['turns']} "
+            f"| {level['errors']} "
+            f"| {level['turns_per_second']:.1f} | {level['p50_ms']:.0f} | {level['p95_ms']:.0f} "
+            f"| {level['p99_ms']:.0f} |"
+        )
     loaded, after = load["memory_after_loading"], load["memory_after_load"]
-    lines += ["", "## Memory", "",
-              f"Resident memory after loading: Rasa server {loaded['rasa_mb']:.0f} MB, action server {loaded['actions_mb']:.0f} MB; "
-              f"after the load run: {after['rasa_mb']:.0f} MB and {after['actions_mb']:.0f} MB.", "",
-              "## Targets", "", "| target | value | limit | met |", "| --- | --- | --- | --- |"]
+    lines += [
+        "",
+        "## Memory",
+        "",
+        f"Resident memory after loading: Rasa server {loaded['rasa_mb']:.0f} MB, "
+        f"action server {loaded['actions_mb']:.0f} MB; "
+        f"after the load run: {after['rasa_mb']:.0f} MB and {after['actions_mb']:.0f} MB.",
+        "",
+    ]
+    lines += [
+        "## Targets",
+        "",
+        "| target | value | limit | met |",
+        "| --- | --- | --- | --- |",
+    ]
     for name, check in checked.items():
-        lines.append(f"| {name} | {_fmt(check['value'])} | {_fmt(check['target'])} | {'yes' if check['met'] else 'no'} |")
+        lines.append(
+            f"| {name} | {_fmt(check['value'])} | {_fmt(check['target'])} "
+            f"| {'yes' if check['met'] else 'no'} |"
+        )
     summary.write_text("\n".join(lines) + "\n", encoding="utf-8")

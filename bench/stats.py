@@ -1,4 +1,5 @@
 """Summary statistics used by the benchmark reports. Pure functions."""
+
 from __future__ import annotations
 
 import math

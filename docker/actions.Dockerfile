@@ -4,11 +4,12 @@ FROM rasa/rasa-sdk:3.6.2
 
 USER root
 WORKDIR /app
-# The actions need only the standard library, PyYAML and rasa-sdk, which the image has.
+# The actions need only the standard library, PyYAML and rasa-sdk, which the image has, and the
+# knowledge and understanding packages with their data.
 COPY actions/ actions/
 COPY knowledge/ knowledge/
 COPY understanding/ understanding/
-COPY data/topics.yml data/questions.yml data/
+COPY data/topics.yml data/questions.yml data/replies.yml data/
 COPY data/policy/ data/policy/
 COPY data/entities/ data/entities/
 USER 1001

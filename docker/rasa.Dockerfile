@@ -19,7 +19,6 @@ COPY knowledge/ knowledge/
 COPY understanding/ understanding/
 COPY nlp/ nlp/
 COPY data/ data/
-COPY actions/ actions/
 COPY channels/ channels/
 COPY stores/ stores/
 COPY config.yml domain.yml credentials.yml endpoints.yml endpoints.production.yml ./

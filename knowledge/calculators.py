@@ -1,4 +1,5 @@
 """Computations behind policy answers. Pure functions with no I/O."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,7 +9,9 @@ from typing import Optional
 from knowledge.periods import Duration, Employment, add_months, months_between
 
 MINIMUM_CONTRIBUTION_YEARS = 15  # 《社会保险法》第十六条
-MAX_DOUBLE_PAY_MONTHS = 11  # 《劳动合同法实施条例》第七条: month 2 up to the day before month 12 ends
+MAX_DOUBLE_PAY_MONTHS = (
+    11  # 《劳动合同法实施条例》第七条: month 2 up to the day before month 12 ends
+)
 LIMITATION_MONTHS = 12  # 《劳动争议调解仲裁法》第二十七条: one year to apply for arbitration
 DAYS_PER_MONTH = 30  # part of a month, for a rough figure
 
@@ -53,18 +56,32 @@ def contract_position(employment: Employment, today: date) -> ContractPosition:
     start = employment.latest if employment.wording == "under" else employment.start
     unsigned = months_between(start, end)
     band = _band(unsigned)
-    bands = {_band(months_between(employment.earliest, end)),
-             _band(months_between(employment.latest, end))}
+    bands = {
+        _band(months_between(employment.earliest, end)),
+        _band(months_between(employment.latest, end)),
+    }
     near_one_year = ("over_one_year" in bands and len(bands) > 1) or (
-        employment.wording == "under" and band == "one_to_twelve_months"
-        and months_between(employment.earliest, end).months >= 11)
+        employment.wording == "under"
+        and band == "one_to_twelve_months"
+        and months_between(employment.earliest, end).months >= 11
+    )
     first_full_month = add_months(start, 1)
     double_pay_end = min(end, add_months(start, LIMITATION_MONTHS))
-    double_pay = months_between(first_full_month, double_pay_end) \
-        if band in ("one_to_twelve_months", "over_one_year") else Duration(0)
-    return ContractPosition(band, unsigned, employment.signed is not None, double_pay,
-                            near_one_year, _limitation(first_full_month, double_pay_end, today)
-                            if double_pay != Duration(0) else "none")
+    double_pay = (
+        months_between(first_full_month, double_pay_end)
+        if band in ("one_to_twelve_months", "over_one_year")
+        else Duration(0)
+    )
+    return ContractPosition(
+        band,
+        unsigned,
+        employment.signed is not None,
+        double_pay,
+        near_one_year,
+        _limitation(first_full_month, double_pay_end, today)
+        if double_pay != Duration(0)
+        else "none",
+    )
 
 
 # A length said so loosely (不到一年) that it spans more than this and more than one case is
@@ -78,8 +95,7 @@ def is_vague(employment: Employment, today: date) -> bool:
     end = employment.signed or employment.ended or today
     longest = months_between(employment.earliest, end)
     shortest = months_between(employment.latest, end)
-    return (_band(longest) != _band(shortest)
-            and longest.months - shortest.months > VAGUE_MONTHS)
+    return _band(longest) != _band(shortest) and longest.months - shortest.months > VAGUE_MONTHS
 
 
 def _band(unsigned: Duration) -> str:

@@ -1,4 +1,5 @@
 """Conditions on answers, as written in the data files: `when: {slot: value or [values]}`."""
+
 from __future__ import annotations
 
 from typing import Any, Mapping, Optional, Tuple
@@ -19,6 +20,8 @@ def conditions_hold(conditions: Conditions, facts: Mapping[str, Any]) -> bool:
     Types are compared too, so that True never matches 1 nor False 0.
     """
     return all(
-        any(facts.get(key) == option and type(facts.get(key)) is type(option) for option in accepted)
+        any(
+            facts.get(key) == option and type(facts.get(key)) is type(option) for option in accepted
+        )
         for key, accepted in conditions
     )

@@ -5,6 +5,7 @@ the question could get, another statement applies or another figure is given (th
 change the answer for someone who has worked less than a month). This is decided from the
 statements' conditions and texts, by composing the answer for answers of every kind.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -25,8 +26,10 @@ MAX_COMBINATIONS = 2000
 def answer_for(topic: Topic, answers: Mapping[str, Any], today: date) -> Answer:
     """The answer on the topic, given the answers so far (questions not answered count as
     unknown)."""
-    known = {slot: answers.get(slot) if answers.get(slot) is not None else UNKNOWN
-             for slot in topic.slots}
+    known = {
+        slot: answers.get(slot) if answers.get(slot) is not None else UNKNOWN
+        for slot in topic.slots
+    }
     facts = derive_facts(known, today)
     return compose_answer(topic.intent, applicable(all_statements(), topic.intent, facts), facts)
 
@@ -34,8 +37,11 @@ def answer_for(topic: Topic, answers: Mapping[str, Any], today: date) -> Answer:
 def questions_to_ask(topic: Topic, answers: Mapping[str, Any], today: date) -> List[str]:
     """The topic's questions still to ask, in order: their conditions hold (data/topics.yml)
     and their answer could change what the assistant says."""
-    return [slot for slot in topic.questions_to_ask(answers)
-            if answers.get(slot) is None and could_change_answer(topic, slot, answers, today)]
+    return [
+        slot
+        for slot in topic.questions_to_ask(answers)
+        if answers.get(slot) is None and could_change_answer(topic, slot, answers, today)
+    ]
 
 
 def could_change_answer(topic: Topic, slot: str, answers: Mapping[str, Any], today: date) -> bool:
@@ -47,7 +53,7 @@ def could_change_answer(topic: Topic, slot: str, answers: Mapping[str, Any], tod
     tried = 0
     for combination in itertools.product(*choices):
         known: Dict[str, Any] = dict(answers)
-        known.update(zip(open_slots, combination))
+        known.update(zip(open_slots, combination, strict=False))
         texts = set()
         for value in possible_answers(questions[slot], today):
             texts.add(_rendered(topic, {**known, slot: value}, today))

@@ -1,4 +1,5 @@
 """The one loader of the YAML files in data/, each read once per process."""
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -1,4 +1,5 @@
 """Facts that policy statements are selected on: the answers given plus what follows from them."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -20,8 +21,9 @@ def derive_facts(answers: Mapping[str, Any], today: date) -> Dict[str, Any]:
     texts. Figures of time are measured to `today`."""
     facts: Dict[str, Any] = dict(answers)
     facts.update(_contribution_facts(answers.get("years_paid")))
-    facts.update(_employment_facts(answers.get("employment_duration"), answers.get("monthly_wage"),
-                                   today))
+    facts.update(
+        _employment_facts(answers.get("employment_duration"), answers.get("monthly_wage"), today)
+    )
     facts.update(_evidence_facts(answers.get("evidence_held")))
     return facts
 
@@ -56,8 +58,11 @@ def _employment_facts(worked: Any, wage: Any, today: date) -> Dict[str, Any]:
         "wage_given": False,
     }
     if isinstance(wage, (int, float)) and not isinstance(wage, bool):
-        facts.update(wage_given=True, monthly_wage=format_number(wage),
-                     extra_pay=format_number(position.extra_pay(wage)))
+        facts.update(
+            wage_given=True,
+            monthly_wage=format_number(wage),
+            extra_pay=format_number(position.extra_pay(wage)),
+        )
     return facts
 
 

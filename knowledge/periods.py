@@ -1,5 +1,6 @@
 """Lengths of time, employment dates and years of contributions: the values that replies are
 read into (by understanding/), with the date arithmetic they need. Pure functions."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,17 +72,25 @@ class Employment:
     ended: Optional[date] = None
 
     def as_slot(self) -> Dict[str, Optional[str]]:
-        return {"start": _iso(self.start), "earliest": _iso(self.earliest),
-                "latest": _iso(self.latest), "wording": self.wording,
-                "signed": _iso(self.signed), "ended": _iso(self.ended)}
+        return {
+            "start": _iso(self.start),
+            "earliest": _iso(self.earliest),
+            "latest": _iso(self.latest),
+            "wording": self.wording,
+            "signed": _iso(self.signed),
+            "ended": _iso(self.ended),
+        }
 
     @staticmethod
     def from_slot(value: Mapping[str, Any]) -> "Employment":
-        return Employment(start=date.fromisoformat(value["start"]),
-                          earliest=date.fromisoformat(value["earliest"]),
-                          latest=date.fromisoformat(value["latest"]),
-                          wording=str(value.get("wording") or "exact"),
-                          signed=_day(value.get("signed")), ended=_day(value.get("ended")))
+        return Employment(
+            start=date.fromisoformat(value["start"]),
+            earliest=date.fromisoformat(value["earliest"]),
+            latest=date.fromisoformat(value["latest"]),
+            wording=str(value.get("wording") or "exact"),
+            signed=_day(value.get("signed")),
+            ended=_day(value.get("ended")),
+        )
 
 
 @dataclass(frozen=True)
@@ -97,19 +106,41 @@ class Contribution:
         return round(sum(self.periods), 2)
 
     def as_slot(self) -> Dict[str, Any]:
-        return {"periods": list(self.periods), "years": self.years, "holder": self.holder,
-                "adds": self.adds}
+        return {
+            "periods": list(self.periods),
+            "years": self.years,
+            "holder": self.holder,
+            "adds": self.adds,
+        }
 
     @staticmethod
     def from_slot(value: Mapping[str, Any]) -> "Contribution":
-        return Contribution(periods=tuple(float(p) for p in value["periods"]),
-                            holder=value.get("holder"), adds=bool(value.get("adds")))
+        return Contribution(
+            periods=tuple(float(p) for p in value["periods"]),
+            holder=value.get("holder"),
+            adds=bool(value.get("adds")),
+        )
 
 
 # How the assistant names the person whose record it is, by the word the citizen used.
 HOLDER_TITLES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("您爱人", ("老公", "老婆", "爱人", "丈夫", "妻子", "媳妇", "媳妇儿", "对象", "先生", "太太",
-             "男人", "那口子")),
+    (
+        "您爱人",
+        (
+            "老公",
+            "老婆",
+            "爱人",
+            "丈夫",
+            "妻子",
+            "媳妇",
+            "媳妇儿",
+            "对象",
+            "先生",
+            "太太",
+            "男人",
+            "那口子",
+        ),
+    ),
     ("您母亲", ("妈", "妈妈", "母亲", "老妈", "娘", "老娘")),
     ("您父亲", ("爸", "爸爸", "父亲", "老爸", "爹", "老爹")),
     ("您岳父", ("岳父", "老丈人", "丈人")),

@@ -4,6 +4,7 @@ and answers composed from them.
 Which statements apply is decided here; what they say and where it is written lives in the
 data files.
 """
+
 from __future__ import annotations
 
 import string
@@ -46,8 +47,13 @@ def parse_statements(document: Mapping[str, Any]) -> List[Statement]:
     statements = []
     for item in document["statements"]:
         statements.append(
-            Statement(id=item["id"], topic=item["topic"], text=item["text"].strip(),
-                      source=item["source"].strip(), when=parse_conditions(item.get("when")))
+            Statement(
+                id=item["id"],
+                topic=item["topic"],
+                text=item["text"].strip(),
+                source=item["source"].strip(),
+                when=parse_conditions(item.get("when")),
+            )
         )
     return statements
 
@@ -60,7 +66,9 @@ def all_statements() -> Tuple[Statement, ...]:
     return tuple(statements)
 
 
-def applicable(statements: Iterable[Statement], topic: str, facts: Mapping[str, Any]) -> List[Statement]:
+def applicable(
+    statements: Iterable[Statement], topic: str, facts: Mapping[str, Any]
+) -> List[Statement]:
     return [s for s in statements if s.topic == topic and s.applies_to(facts)]
 
 
@@ -83,19 +91,25 @@ class Answer:
     @property
     def text(self) -> str:
         """As citizens read it: one statement per line, then （依据：…）."""
-        return "\n".join([line.text for line in self.lines] + [f"（依据：{'；'.join(self.sources)}）"])
+        return "\n".join(
+            [line.text for line in self.lines] + [f"（依据：{'；'.join(self.sources)}）"]
+        )
 
     def as_structure(self) -> Dict[str, Any]:
         """What the answer is, for channels that show or speak it in their own way."""
         return {
             "kind": "answer",
             "topic": self.topic,
-            "lines": [{"statement": line.statement, "text": line.text, "personal": line.personal}
-                      for line in self.lines],
+            "lines": [
+                {"statement": line.statement, "text": line.text, "personal": line.personal}
+                for line in self.lines
+            ],
             "sources": list(self.sources),
         }
 
 
 def compose_answer(topic: str, statements: List[Statement], facts: Mapping[str, Any]) -> Answer:
-    lines = tuple(AnswerLine(s.id, s.text.format_map(facts), s.is_personal(facts)) for s in statements)
+    lines = tuple(
+        AnswerLine(s.id, s.text.format_map(facts), s.is_personal(facts)) for s in statements
+    )
     return Answer(topic, lines, tuple(source_line(s.source for s in statements)))

@@ -1,5 +1,6 @@
 """The follow-up questions of the consultations and the words that answer them
 (data/questions.yml), and the words of replies that are not answers (data/replies.yml)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from typing import Any, Dict, Mapping, Optional, Tuple
 from knowledge.data import load_data
 
 KINDS = ("yes_no", "choice", "years", "duration", "money", "evidence")
+# Kinds answered in the citizen's own words; their buttons are only shortcuts (跳过).
+OWN_WORDS_KINDS = ("years", "duration", "money", "evidence")
 # The one marker of "no answer": the citizen does not know, or chose not to say.
 UNKNOWN = "unknown"
 MOVES = ("human", "why", "explain", "repeat", "wait", "stop", "farewell", "more")
@@ -38,6 +41,10 @@ class Question:
     corrections_first: bool = False
     # A yes anywhere in the reply answers a yes/no question, whatever else is said.
     yes_wins: bool = False
+
+    @property
+    def answered_in_own_words(self) -> bool:
+        return self.kind in OWN_WORDS_KINDS
 
 
 @dataclass(frozen=True)
@@ -100,7 +107,9 @@ def parse_vocabulary(questions: Mapping[str, Any], replies: Mapping[str, Any]) -
         no_evidence=_words(questions, "no_evidence"),
         moves=moves,
         corrections=_words(replies, "corrections"),
-        spelling={str(wrong): str(right) for wrong, right in (replies.get("spelling") or {}).items()},
+        spelling={
+            str(wrong): str(right) for wrong, right in (replies.get("spelling") or {}).items()
+        },
     )
 
 

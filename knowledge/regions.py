@@ -1,4 +1,5 @@
 """China's province-level divisions and major cities, read from data/entities/regions.yml."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,8 +59,7 @@ def _first_of_each_name(regions: List[Region]) -> List[Region]:
 def entity_patterns(regions: List[Region]) -> List[Dict[str, str]]:
     """spaCy entity_ruler patterns; each id is the province the name belongs to."""
     return [
-        {"label": region.label, "pattern": region.text, "id": region.province}
-        for region in regions
+        {"label": region.label, "pattern": region.text, "id": region.province} for region in regions
     ]
 
 
@@ -86,7 +86,7 @@ def places_in(text: str) -> List[str]:
     found, position = [], 0
     while position < len(text):
         for length in range(min(longest, len(text) - position), 1, -1):
-            candidate = text[position:position + length]
+            candidate = text[position : position + length]
             if candidate in names:
                 found.append(candidate)
                 position += length

@@ -3,16 +3,19 @@ answer: one entry per document, its articles merged and in order.
 
     《中华人民共和国劳动合同法》第十条；《中华人民共和国劳动合同法实施条例》第六条、第七条
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from understanding.numbers import chinese_number
+from knowledge.numbers import chinese_number
 
 # 第二十七条 or 第二十七条第四款
-_ARTICLE = re.compile(r"第([零一二三四五六七八九十百0-9]+)条(?:第([零一二三四五六七八九十0-9]+)款)?")
+_ARTICLE = re.compile(
+    r"第([零一二三四五六七八九十百0-9]+)条(?:第([零一二三四五六七八九十0-9]+)款)?"
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -21,7 +24,9 @@ class Article:
     paragraph: int = 0  # 0: the whole article
 
     def __str__(self) -> str:
-        return _article_text(self.number) + (f"第{_numeral(self.paragraph)}款" if self.paragraph else "")
+        return _article_text(self.number) + (
+            f"第{_numeral(self.paragraph)}款" if self.paragraph else ""
+        )
 
 
 @dataclass(frozen=True)
@@ -61,12 +66,12 @@ def _parse_citation(text: str) -> Citation:
     if first is None:
         document, remark = _split_remark(text)
         return Citation(document, (), remark)
-    document = text[:first.start()].strip()
-    tail = text[first.start():]
+    document = text[: first.start()].strip()
+    tail = text[first.start() :]
     articles = []
     position = 0
     for match in _ARTICLE.finditer(tail):
-        if tail[position:match.start()].strip("、 "):
+        if tail[position : match.start()].strip("、 "):
             raise ValueError(f"cannot read the articles in {text!r}")
         articles.append(Article(_number(match.group(1)), _number(match.group(2) or "0")))
         position = match.end()
@@ -80,7 +85,7 @@ def _split_remark(text: str) -> Tuple[str, str]:
     match = re.search(r"[（(][^（）()]*[）)]$", text)
     if match is None or match.start() == 0:
         return text, ""
-    return text[:match.start()].strip(), match.group(0)
+    return text[: match.start()].strip(), match.group(0)
 
 
 def merge_citations(citations: Iterable[Citation]) -> List[Citation]:
@@ -102,8 +107,10 @@ def merge_citations(citations: Iterable[Citation]) -> List[Citation]:
 
 def source_line(sources: Iterable[str]) -> List[str]:
     """The sources of an answer's statements, one entry per document."""
-    return [str(citation) for citation in
-            merge_citations(c for source in sources for c in parse_source(source))]
+    return [
+        str(citation)
+        for citation in merge_citations(c for source in sources for c in parse_source(source))
+    ]
 
 
 def _number(text: str) -> int:

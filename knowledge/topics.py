@@ -1,4 +1,6 @@
-"""The topics the assistant covers (data/topics.yml): menu titles, follow-up questions, related topics."""
+"""The topics the assistant covers (data/topics.yml): menu titles, follow-up questions and
+related topics."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,7 +43,9 @@ def parse_topics(document: Dict) -> List[Topic]:
             TopicQuestion(slot=q["slot"], when=parse_conditions(q.get("when")))
             for q in item.get("questions", [])
         )
-        topics.append(Topic(item["intent"], item["title"], questions, tuple(item.get("related", []))))
+        topics.append(
+            Topic(item["intent"], item["title"], questions, tuple(item.get("related", [])))
+        )
     return topics
 
 
@@ -69,5 +73,7 @@ def menu_text(topics: List[Topic]) -> str:
 def menu_structure(topics: List[Topic]) -> Dict[str, Any]:
     """The menu as options, numbered as `menu_text` numbers them: the citizen's "3" (or 第三个)
     picks the third topic."""
-    return {"kind": "menu",
-            "options": [{"title": topic.title, "payload": f"/{topic.intent}"} for topic in topics]}
+    return {
+        "kind": "menu",
+        "options": [{"title": topic.title, "payload": f"/{topic.intent}"} for topic in topics],
+    }

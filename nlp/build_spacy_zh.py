@@ -6,6 +6,7 @@ province and city names with an entity_ruler built from data/entities/regions.ym
 
     python -m nlp.build_spacy_zh --out models/spacy_zh
 """
+
 from __future__ import annotations
 
 import argparse
@@ -100,9 +101,7 @@ def chinese_pipeline(prune: bool = True) -> Language:
 def build_pipeline(user_dict: Path, regions_file: Path, prune: bool = True) -> Language:
     regions = load_regions(regions_file)
     nlp = chinese_pipeline(prune)
-    nlp.tokenizer.pkuseg_update_user_dict(
-        segmentation_words(read_word_list(user_dict), regions)
-    )
+    nlp.tokenizer.pkuseg_update_user_dict(segmentation_words(read_word_list(user_dict), regions))
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns(entity_patterns(regions))
     nlp.meta["name"] = PIPELINE_NAME

@@ -9,6 +9,7 @@ what the citizen is answering:
 - a bare figure with nothing to answer (6000, 三个月) is not understood (nlu_fallback), never
   taken for a goodbye or a topic.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -31,12 +32,18 @@ FALLBACK_INTENT = "nlu_fallback"
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class ReplyReader(GraphComponent):
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "ReplyReader":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "ReplyReader":
         return cls()
 
-    def process(self, messages: List[Message],
-                tracker: Optional[DialogueStateTracker] = None) -> List[Message]:
+    def process(
+        self, messages: List[Message], tracker: Optional[DialogueStateTracker] = None
+    ) -> List[Message]:
         if tracker is not None and tracker.active_loop_name:
             return messages
         offered = options_of(last_bot_turn(tracker)) if tracker is not None else []

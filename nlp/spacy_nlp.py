@@ -6,6 +6,7 @@ pipeline again. With pkuseg's feature table a copy costs about 1 GB, so the copi
 one load here. The class keeps Rasa's name because other components find their model
 provider by it.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

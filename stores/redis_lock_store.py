@@ -7,6 +7,7 @@ moment, one overwrites the other's change: a waiting message loses its ticket an
 those read-change-write steps runs under a short Redis mutex of its own per conversation, so
 the servers take turns and the conversation's messages stay strictly one after the other.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional, Text
@@ -24,8 +25,12 @@ class SerialRedisLockStore(RedisLockStore):
         super().__init__(**kwargs)
 
     def _mutex(self, conversation_id: Text) -> Any:
-        return self.red.lock(f"{self.key_prefix}{conversation_id}:mutex", timeout=MUTEX_SECONDS,
-                             blocking_timeout=MUTEX_SECONDS, sleep=0.005)
+        return self.red.lock(
+            f"{self.key_prefix}{conversation_id}:mutex",
+            timeout=MUTEX_SECONDS,
+            blocking_timeout=MUTEX_SECONDS,
+            sleep=0.005,
+        )
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         with self._mutex(conversation_id):

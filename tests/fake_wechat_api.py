@@ -1,9 +1,11 @@
-"""A local stand-in for WeChat's API on 127.0.0.1: issues access tokens, records customer-service sends.
+"""A local stand-in for WeChat's API on 127.0.0.1: issues access tokens, records
+customer-service sends.
 
 It answers like WeChat: a token from /cgi-bin/token for the right app id and secret, errcode
 42001 for an expired token, 40001 for an unknown one, and the errcode set for a follower
 (e.g. 45015, out of the reply window) instead of delivering to them.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -108,7 +110,9 @@ class FakeWeChatApi:
 
         class Handler(BaseHTTPRequestHandler):
             def _query(self) -> Dict[str, str]:
-                return {key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()}
+                return {
+                    key: values[0] for key, values in parse_qs(urlsplit(self.path).query).items()
+                }
 
             def _answer(self, payload: Optional[Dict], status: int = 200) -> None:
                 body = json.dumps(payload or {}, ensure_ascii=False).encode("utf-8")

@@ -4,6 +4,7 @@ Each test run gets a fresh PostgreSQL database and its own Redis key prefix, so 
 each other's conversations or locks. Without a service the tests that need it are skipped,
 except under CI (CI=true), where a missing service fails the run.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,14 @@ class Database:
     name: str
 
     def connect(self):
-        return psycopg2.connect(host=self.host, port=self.port, user=self.user,
-                                password=self.password, dbname=self.name, connect_timeout=5)
+        return psycopg2.connect(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            dbname=self.name,
+            connect_timeout=5,
+        )
 
     def environment(self, host: str = "", port: int = 0) -> Dict[str, str]:
         """The production profile's settings for this database (optionally via a proxy)."""
@@ -51,7 +58,7 @@ class Database:
         return (
             "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
             f"  url: {host or self.host}\n  port: {port or self.port}\n  db: {self.name}\n"
-            f"  username: {self.user}\n  password: \"{self.password}\"\n"
+            f'  username: {self.user}\n  password: "{self.password}"\n'
         )
 
 
@@ -78,9 +85,13 @@ def fresh_database() -> Iterator[Database]:
     if not url:
         _missing("TEST_POSTGRES_URL is not set")
     parts = urlsplit(url)
-    admin = Database(parts.hostname or "127.0.0.1", parts.port or 5432,
-                     parts.username or "postgres", parts.password or "",
-                     parts.path.lstrip("/") or "postgres")
+    admin = Database(
+        parts.hostname or "127.0.0.1",
+        parts.port or 5432,
+        parts.username or "postgres",
+        parts.password or "",
+        parts.path.lstrip("/") or "postgres",
+    )
     try:
         connection = admin.connect()
     except psycopg2.OperationalError as error:
@@ -93,8 +104,9 @@ def fresh_database() -> Iterator[Database]:
         yield Database(admin.host, admin.port, admin.user, admin.password, name)
     finally:
         with connection.cursor() as cursor:
-            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)")
-                           .format(sql.Identifier(name)))
+            cursor.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
         connection.close()
 
 
@@ -103,12 +115,21 @@ def redis_service() -> RedisService:
     if not url:
         _missing("TEST_REDIS_URL is not set")
     parts = urlsplit(url)
-    service = RedisService(parts.hostname or "127.0.0.1", parts.port or 6379,
-                           int(parts.path.lstrip("/") or 0), parts.password or "",
-                           "test" + uuid.uuid4().hex[:12])
+    service = RedisService(
+        parts.hostname or "127.0.0.1",
+        parts.port or 6379,
+        int(parts.path.lstrip("/") or 0),
+        parts.password or "",
+        "test" + uuid.uuid4().hex[:12],
+    )
     try:
-        redis.Redis(host=service.host, port=service.port, db=service.db,
-                    password=service.password or None, socket_timeout=5).ping()
+        redis.Redis(
+            host=service.host,
+            port=service.port,
+            db=service.db,
+            password=service.password or None,
+            socket_timeout=5,
+        ).ping()
     except redis.RedisError as error:
         _missing(f"Redis at {service.host}:{service.port} is not reachable: {error}")
     return service

@@ -4,6 +4,7 @@
 `open()` listens on the same port again. `delay` holds every answer from upstream that long,
 as a slow service does.
 """
+
 from __future__ import annotations
 
 import socket
@@ -11,7 +12,7 @@ import threading
 import time
 from typing import List, Optional
 
-from tests.servers import free_port
+from tools.servers import free_port
 
 
 class TcpProxy:
@@ -68,8 +69,9 @@ class TcpProxy:
                     return
                 self._connections += [client, upstream]
             threading.Thread(target=self._pump, args=(client, upstream, 0.0), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, self.delay),
-                             daemon=True).start()
+            threading.Thread(
+                target=self._pump, args=(upstream, client, self.delay), daemon=True
+            ).start()
 
     @staticmethod
     def _pump(source: socket.socket, target: socket.socket, delay: float) -> None:

@@ -1,4 +1,5 @@
 """A voice gateway for tests: places calls to the voice line of a real server over HTTP."""
+
 from __future__ import annotations
 
 import uuid
@@ -7,15 +8,16 @@ from typing import Any, Dict, List, Optional
 
 import requests
 
-from channels.voice_speech import SSML_NAMESPACE
+from channels.voice.speech import SSML_NAMESPACE
+from tests.support import FINDABLE, TEMPORARY_LOSS
 
 WEBHOOK = "/webhooks/voice12333/webhook"
 CALLER = {"number": "13800000000", "area_code": "010"}
 # The caller as the line stores it and hands it on: a mobile number is masked like any other.
 MASKED_CALLER = {"number": "138****0000", "area_code": "010"}
 # The first two questions of the card-loss consultation, as the line speaks them.
-FINDABLE = "卡还有可能找回来吗？比如可能落在家里了。可能还能找到，请按1。找不回来了，请按2。"
-TEMPORARY_LOSS = "已经办了临时挂失吗？已经挂失了，请按1。还没挂失，请按2。"
+SPOKEN_FINDABLE = FINDABLE + "可能还能找到，请按1。找不回来了，请按2。"
+SPOKEN_TEMPORARY_LOSS = TEMPORARY_LOSS + "已经挂失了，请按1。还没挂失，请按2。"
 
 
 def check_ssml(document: str) -> ElementTree.Element:
@@ -28,8 +30,13 @@ def check_ssml(document: str) -> ElementTree.Element:
 class Call:
     """One call: numbered turns posted to the gateway webhook, every response checked."""
 
-    def __init__(self, server_url: str, token: str, call_id: Optional[str] = None,
-                 caller: Optional[Dict[str, str]] = None) -> None:
+    def __init__(
+        self,
+        server_url: str,
+        token: str,
+        call_id: Optional[str] = None,
+        caller: Optional[Dict[str, str]] = None,
+    ) -> None:
         self.server_url = server_url
         self.token = token
         self.call_id = call_id or f"call-{uuid.uuid4().hex}"
@@ -41,11 +48,21 @@ class Call:
         if turn_id is None:
             self.turns += 1
             turn_id = f"turn-{self.turns}"
-        body = {"version": "1", "call_id": self.call_id, "turn_id": turn_id, "event": event, **fields}
+        body = {
+            "version": "1",
+            "call_id": self.call_id,
+            "turn_id": turn_id,
+            "event": event,
+            **fields,
+        }
         if self.caller:
             body["caller"] = self.caller
-        response = requests.post(self.server_url + WEBHOOK, json=body, timeout=60,
-                                 headers={"Authorization": f"Bearer {self.token}"})
+        response = requests.post(
+            self.server_url + WEBHOOK,
+            json=body,
+            timeout=60,
+            headers={"Authorization": f"Bearer {self.token}"},
+        )
         assert response.status_code == 200, response.text
         answer = response.json()
         check_response(answer, self.call_id, turn_id)
@@ -68,8 +85,9 @@ class Call:
         return self.post("hangup")
 
     def tracker(self) -> Dict[str, Any]:
-        response = requests.get(f"{self.server_url}/conversations/{self.call_id}/tracker",
-                                timeout=30)
+        response = requests.get(
+            f"{self.server_url}/conversations/{self.call_id}/tracker", timeout=30
+        )
         response.raise_for_status()
         return response.json()
 

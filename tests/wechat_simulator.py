@@ -1,4 +1,6 @@
-"""Talks to the WeChat channel as WeChat's servers do: signed requests, XML, safe-mode encryption."""
+"""Talks to the WeChat channel as WeChat's servers do: signed requests, XML and safe-mode
+encryption."""
+
 from __future__ import annotations
 
 import itertools
@@ -34,8 +36,9 @@ def sign(*parts: str) -> str:
     return signer.signature
 
 
-def message_xml(openid: str, msg_type: str, create_time: Optional[int] = None,
-                **fields: Union[str, int]) -> str:
+def message_xml(
+    openid: str, msg_type: str, create_time: Optional[int] = None, **fields: Union[str, int]
+) -> str:
     """A message as WeChat posts it: text fields in CDATA, numbers bare."""
     values: Dict[str, Union[str, int]] = {
         "ToUserName": OFFICIAL_ACCOUNT,
@@ -45,7 +48,8 @@ def message_xml(openid: str, msg_type: str, create_time: Optional[int] = None,
         **fields,
     }
     nodes = "".join(
-        f"<{name}>{value}</{name}>" if isinstance(value, int)
+        f"<{name}>{value}</{name}>"
+        if isinstance(value, int)
         else f"<{name}><![CDATA[{value}]]></{name}>"
         for name, value in values.items()
     )
@@ -80,47 +84,72 @@ class Reply:
 
 
 class WeChatSimulator:
-    def __init__(self, base_url: str, token: str = TOKEN,
-                 encoding_aes_key: Optional[str] = None, app_id: str = APP_ID) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        token: str = TOKEN,
+        encoding_aes_key: Optional[str] = None,
+        app_id: str = APP_ID,
+    ) -> None:
         self.url = base_url + WEBHOOK
         self.token = token
         self.crypto = WeChatCrypto(token, encoding_aes_key, app_id) if encoding_aes_key else None
 
     def signed_query(self) -> Dict[str, str]:
         timestamp, nonce = str(int(time.time())), str(random.randrange(10**9))
-        return {"signature": sign(self.token, timestamp, nonce), "timestamp": timestamp,
-                "nonce": nonce}
+        return {
+            "signature": sign(self.token, timestamp, nonce),
+            "timestamp": timestamp,
+            "nonce": nonce,
+        }
 
     def verify(self, echostr: str = "echo-12345", **overrides: str) -> requests.Response:
         query = {**self.signed_query(), "echostr": echostr, **overrides}
         return requests.get(self.url, params=query, timeout=30)
 
-    def post(self, xml: Union[str, bytes], encrypted: bool = False, timeout: float = 30,
-             **overrides: Optional[str]) -> Reply:
+    def post(
+        self,
+        xml: Union[str, bytes],
+        encrypted: bool = False,
+        timeout: float = 30,
+        **overrides: Optional[str],
+    ) -> Reply:
         """Posts a message (encrypting it in safe mode) and reads the reply."""
         query: Dict[str, Optional[str]] = self.signed_query()
         body = xml.encode("utf-8") if isinstance(xml, str) else xml
         if encrypted:
             assert self.crypto is not None
-            sealed = xmltodict.parse(self.crypto.encrypt_message(body.decode("utf-8"),
-                                                                 query["nonce"], query["timestamp"]))
+            sealed = xmltodict.parse(
+                self.crypto.encrypt_message(
+                    body.decode("utf-8"), query["nonce"], query["timestamp"]
+                )
+            )
             encrypt = sealed["xml"]["Encrypt"]
-            body = (f"<xml><ToUserName><![CDATA[{OFFICIAL_ACCOUNT}]]></ToUserName>"
-                    f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>").encode("utf-8")
-            query.update(encrypt_type="aes",
-                         msg_signature=sign(self.token, query["timestamp"], query["nonce"], encrypt))
+            body = (
+                f"<xml><ToUserName><![CDATA[{OFFICIAL_ACCOUNT}]]></ToUserName>"
+                f"<Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
+            ).encode("utf-8")
+            query.update(
+                encrypt_type="aes",
+                msg_signature=sign(self.token, query["timestamp"], query["nonce"], encrypt),
+            )
         query.update(overrides)
         response = requests.post(
-            self.url, params={k: v for k, v in query.items() if v is not None}, data=body,
-            headers={"Content-Type": "text/xml"}, timeout=timeout,
+            self.url,
+            params={k: v for k, v in query.items() if v is not None},
+            data=body,
+            headers={"Content-Type": "text/xml"},
+            timeout=timeout,
         )
         return Reply(response, self._read_reply(response, encrypted))
 
     def post_envelope(self, encrypt: str) -> Reply:
         """Posts a safe-mode envelope around `encrypt`, correctly signed, as it is."""
         query = self.signed_query()
-        query.update(encrypt_type="aes",
-                     msg_signature=sign(self.token, query["timestamp"], query["nonce"], encrypt))
+        query.update(
+            encrypt_type="aes",
+            msg_signature=sign(self.token, query["timestamp"], query["nonce"], encrypt),
+        )
         body = f"<xml><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>".encode("utf-8")
         response = requests.post(self.url, params=query, data=body, timeout=30)
         return Reply(response)

@@ -4,6 +4,7 @@ It speaks the voice gateway protocol (docs/voice-gateway.md) to a running server
 what the gateway would play and do. Type a sentence to speak, `#1` to press keys, press Enter
 alone to stay silent, `!hangup` (or Ctrl-D) to hang up.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,10 @@ def describe(body: Dict[str, Any]) -> List[str]:
     action = body.get("action")
     if action == "listen":
         listen = body.get("listen", {})
-        lines.append(f"  [等待：说话或按键（最多 {listen.get('max_digits')} 位），"
-                     f"{listen.get('no_input_timeout_ms', 0) / 1000:g} 秒无输入算沉默]")
+        lines.append(
+            f"  [等待：说话或按键（最多 {listen.get('max_digits')} 位），"
+            f"{listen.get('no_input_timeout_ms', 0) / 1000:g} 秒无输入算沉默]"
+        )
     elif action == "transfer":
         transfer = body.get("transfer", {})
         lines.append(f"  [转接 {transfer.get('target')}，原因：{transfer.get('reason')}]")
@@ -79,10 +82,16 @@ class Line:
     def send(self, fields: Dict[str, Any], repeat: bool = False) -> Dict[str, Any]:
         if not repeat:
             self.turns += 1
-            self.last = {"version": "1", "call_id": self.call_id, "turn_id": f"t{self.turns}",
-                         "caller": self.caller, **fields}
+            self.last = {
+                "version": "1",
+                "call_id": self.call_id,
+                "turn_id": f"t{self.turns}",
+                "caller": self.caller,
+                **fields,
+            }
         request = urllib.request.Request(
-            self.url, data=json.dumps(self.last, ensure_ascii=False).encode("utf-8"),
+            self.url,
+            data=json.dumps(self.last, ensure_ascii=False).encode("utf-8"),
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {self.token}"},
         )
         with urllib.request.urlopen(request, timeout=60) as answer:
@@ -98,7 +107,10 @@ def _post(line: Line, fields: Dict[str, Any], out: TextIO, repeat: bool = False)
         reason = error.read().decode("utf-8", "replace")
         print(f"  [服务器答复 {error.code}：{reason}]", file=out)
         if error.code == 503 and "token" in reason:
-            print("  [服务器没有配置网关令牌：请用 make run 启动，或设置 VOICE_GATEWAY_TOKEN]", file=out)
+            print(
+                "  [服务器没有配置网关令牌：请用 make run 启动，或设置 VOICE_GATEWAY_TOKEN]",
+                file=out,
+            )
         return None
     except (urllib.error.URLError, OSError) as error:
         print(f"  [连不上 {line.url}：{error}。请先在另一个终端运行 make run]", file=out)
@@ -109,8 +121,13 @@ def _post(line: Line, fields: Dict[str, Any], out: TextIO, repeat: bool = False)
     return body.get("action")
 
 
-def run(url: str, token: str, caller: Dict[str, str], stdin: TextIO = sys.stdin,
-        out: TextIO = sys.stdout) -> int:
+def run(
+    url: str,
+    token: str,
+    caller: Dict[str, str],
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+) -> int:
     line = Line(url, token, caller)
     print(f"拨通 {line.url}（通话 {line.call_id}）。输入 !help 查看用法。", file=out)
     action = _post(line, {"event": "start"}, out)
@@ -136,16 +153,23 @@ def run(url: str, token: str, caller: Dict[str, str], stdin: TextIO = sys.stdin,
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(description="Call the assistant's voice line from the terminal.")
+    parser = argparse.ArgumentParser(
+        description="Call the assistant's voice line from the terminal."
+    )
     parser.add_argument("--url", default="http://127.0.0.1:5005", help="the Rasa server")
-    parser.add_argument("--token", default=os.environ.get("VOICE_GATEWAY_TOKEN", ""),
-                        help="the gateway token (default: $VOICE_GATEWAY_TOKEN)")
+    parser.add_argument(
+        "--token",
+        default=os.environ.get("VOICE_GATEWAY_TOKEN", ""),
+        help="the gateway token (default: $VOICE_GATEWAY_TOKEN)",
+    )
     parser.add_argument("--caller", default="13800000000", help="the caller's number")
     parser.add_argument("--area-code", default="010", help="the caller's area code")
     options = parser.parse_args(argv)
     if not options.token:
         parser.error("no token: pass --token or set VOICE_GATEWAY_TOKEN")
-    return run(options.url, options.token, {"number": options.caller, "area_code": options.area_code})
+    return run(
+        options.url, options.token, {"number": options.caller, "area_code": options.area_code}
+    )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Choosing one of the options the assistant offered: by its number (2, ２, 第二个, 选二),
 by its title, or by its payload."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Iterable, List, Mapping, Optional, Sequence
 
-from understanding.numbers import chinese_number
+from knowledge.numbers import chinese_number
 from understanding.text import normalise
 
 # "2", "２", "2号", "第2个", "选二", "选择第三项", "就第一个吧", "我选1"
@@ -54,10 +55,15 @@ def chosen_option(text: str, options: Sequence[Option]) -> Optional[Option]:
 
 
 def structure_of(message: Mapping[str, Any]) -> Mapping[str, Any]:
-    """What an assistant's message is, as the actions describe it beside its text (its kind,
-    topic, sources, options); a tracker event keeps it in its metadata."""
-    structure = (message.get("metadata") or {}).get("structure") or message.get("structure")
-    return structure if isinstance(structure, Mapping) else {}
+    """What an assistant's message is, as the actions and responses describe it beside the text
+    (its kind, topic, sources, options). A tracker event keeps it in its metadata, a response of
+    the domain under the metadata of its own."""
+    metadata = message.get("metadata") or {}
+    for place in (message, metadata, metadata.get("metadata") or {}):
+        structure = place.get("structure")
+        if isinstance(structure, Mapping):
+            return structure
+    return {}
 
 
 def options_of(messages: Iterable[Mapping[str, Any]]) -> List[Option]:

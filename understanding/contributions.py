@@ -4,14 +4,15 @@
 
 Reads the reply's text only; no I/O.
 """
+
 from __future__ import annotations
 
 import re
 from typing import List, Optional, Tuple
 
+from knowledge.numbers import chinese_number, split_clauses
 from knowledge.periods import Contribution
 from understanding.dates import Length, read_lengths, span_years
-from understanding.numbers import chinese_number, split_clauses
 from understanding.text import normalise
 
 MOST_YEARS = 60  # more than this is no number of years paid
@@ -25,14 +26,70 @@ PART_OF = ("其中",)
 YEAR_AFTER = ("开始", "起", "以来", "到", "至", "那年")
 ADDS = ("还有", "另外", "加上", "再加", "之前还", "以前还", "又交了", "又缴了", "还交了", "还缴了")
 # Whose record it is: the words, longest first, as they are kept.
-HOLDERS = ("丈母娘", "老丈人", "老人家", "媳妇儿", "那口子", "老公", "老婆", "爱人", "丈夫", "妻子",
-           "媳妇", "对象", "男人", "妈妈", "母亲", "老妈", "老娘", "爸爸", "父亲", "老爸", "老爹",
-           "婆婆", "公公", "岳父", "岳母", "儿子", "女儿", "闺女", "姑娘", "孩子", "老人", "爷爷",
-           "奶奶", "姥姥", "姥爷", "外公", "外婆", "哥哥", "姐姐", "弟弟", "妹妹", "亲戚", "朋友",
-           "妈", "爸", "爹", "娘")
+HOLDERS = (
+    "丈母娘",
+    "老丈人",
+    "老人家",
+    "媳妇儿",
+    "那口子",
+    "老公",
+    "老婆",
+    "爱人",
+    "丈夫",
+    "妻子",
+    "媳妇",
+    "对象",
+    "男人",
+    "妈妈",
+    "母亲",
+    "老妈",
+    "老娘",
+    "爸爸",
+    "父亲",
+    "老爸",
+    "老爹",
+    "婆婆",
+    "公公",
+    "岳父",
+    "岳母",
+    "儿子",
+    "女儿",
+    "闺女",
+    "姑娘",
+    "孩子",
+    "老人",
+    "爷爷",
+    "奶奶",
+    "姥姥",
+    "姥爷",
+    "外公",
+    "外婆",
+    "哥哥",
+    "姐姐",
+    "弟弟",
+    "妹妹",
+    "亲戚",
+    "朋友",
+    "妈",
+    "爸",
+    "爹",
+    "娘",
+)
 HOLDER_BEFORE = ("我", "俺", "帮", "替", "给", "咱")
-QUALIFIERS = ("差不多", "大概", "大约", "应该", "估计", "可能", "左右", "吧", "了", "啊", "呢",
-              "年")
+QUALIFIERS = (
+    "差不多",
+    "大概",
+    "大约",
+    "应该",
+    "估计",
+    "可能",
+    "左右",
+    "吧",
+    "了",
+    "啊",
+    "呢",
+    "年",
+)
 
 
 def parse_contribution(text: str, require_context: bool = False) -> Optional[Contribution]:
@@ -57,8 +114,9 @@ def parse_contribution(text: str, require_context: bool = False) -> Optional[Con
     return Contribution(periods, _holder(joined), adds)
 
 
-def _figures(text: str, require_context: bool
-             ) -> Tuple[List[Tuple[int, float]], List[Tuple[int, float]]]:
+def _figures(
+    text: str, require_context: bool
+) -> Tuple[List[Tuple[int, float]], List[Tuple[int, float]]]:
     """(paid, totals): the figures of years paid and of totals, with where they were said."""
     paid: List[Tuple[int, float]] = []
     totals: List[Tuple[int, float]] = []
@@ -66,8 +124,8 @@ def _figures(text: str, require_context: bool
     for index, length in enumerate(lengths):
         previous_end = lengths[index - 1].end if index else 0
         next_begin = lengths[index + 1].begin if index + 1 < len(lengths) else len(text)
-        before = text[previous_end:length.begin].rsplit("|", 1)[-1]
-        after = text[length.end:next_begin]
+        before = text[previous_end : length.begin].rsplit("|", 1)[-1]
+        after = text[length.end : next_begin]
         if length.size[1] or after.startswith(YEAR_AFTER) or before.endswith(("从", "自")):
             continue  # days or weeks, or a year (05年开始交的)
         if _last(before, GAP) > _last_paid(before):
@@ -100,7 +158,7 @@ def _last(window: str, words: Tuple[str, ...]) -> int:
 def _last_paid(window: str) -> int:
     """Where 交/缴 was last said as paid (not 断缴, 没交)."""
     for i in reversed(range(len(window))):
-        if window[i] in PAID and not any(window[:i + 1].endswith(gap) for gap in GAP + ("断缴",)):
+        if window[i] in PAID and not any(window[: i + 1].endswith(gap) for gap in GAP + ("断缴",)):
             return i
     return -1
 
@@ -112,7 +170,7 @@ def _bare_number(text: str) -> Optional[float]:
         changed = False
         for word in QUALIFIERS:
             if text.startswith(word) or text.endswith(word):
-                text = text[len(word):] if text.startswith(word) else text[:-len(word)]
+                text = text[len(word) :] if text.startswith(word) else text[: -len(word)]
                 changed = True
     if not re.fullmatch(r"[0-9.]+|[零〇一二两三四五六七八九十]+", text):
         return None

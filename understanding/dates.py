@@ -5,6 +5,7 @@ whether and when the job ended, all measured against `today`.
 
 Reads the reply's text only; no I/O.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,18 +13,32 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Dict, List, Optional, Sequence, Tuple, Union
 
+from knowledge.numbers import (
+    SpokenNumber,
+    chinese_number,
+    read_number,
+    read_year,
+    split_clauses,
+)
 from knowledge.periods import Employment, add_months
-from understanding.numbers import SpokenNumber, chinese_number, read_number, read_year, split_clauses
 from understanding.text import normalise
 
 # A length of time as (months, days).
 Span = Tuple[int, int]
 # Each unit a length may be said in: its size, and the step lengths in it are counted in.
-LENGTH_UNITS = {"年": ((12, 0), (1, 0)), "月": ((1, 0), (1, 0)), "周": ((0, 7), (0, 1)),
-                "星期": ((0, 7), (0, 1)), "礼拜": ((0, 7), (0, 1)), "天": ((0, 1), (0, 1))}
-ATOM = re.compile(r"零?(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两俩三四五六七八九十百]+|半)"
-                  r"(?P<rough>多|来|几)?(?P<ge>个)?(?P<inner>半|多)?"
-                  r"(?P<unit>年|月|周|星期|礼拜|天)(?P<outer>半|多)?")
+LENGTH_UNITS = {
+    "年": ((12, 0), (1, 0)),
+    "月": ((1, 0), (1, 0)),
+    "周": ((0, 7), (0, 1)),
+    "星期": ((0, 7), (0, 1)),
+    "礼拜": ((0, 7), (0, 1)),
+    "天": ((0, 1), (0, 1)),
+}
+ATOM = re.compile(
+    r"零?(?P<num>[0-9]+(?:\.[0-9]+)?|[零〇一二两俩三四五六七八九十百]+|半)"
+    r"(?P<rough>多|来|几)?(?P<ge>个)?(?P<inner>半|多)?"
+    r"(?P<unit>年|月|周|星期|礼拜|天)(?P<outer>半|多)?"
+)
 
 # Words that qualify a length, said before it (快一年) or after it (一年左右).
 ABOUT_BEFORE = ("差不多", "大概", "大约", "约莫", "约", "大致", "估计")
@@ -88,8 +103,18 @@ def _atom(match: re.Match) -> Optional[Length]:
         low_span, high_span = _minus(length, step), _plus(length, step)
     else:
         low_span, high_span = _scaled(size, low), _scaled(size, high)
-    return Length(length, low_span, high_span, wording, strict, size, step, match.group(0),
-                  match.start(), match.end())
+    return Length(
+        length,
+        low_span,
+        high_span,
+        wording,
+        strict,
+        size,
+        step,
+        match.group(0),
+        match.start(),
+        match.end(),
+    )
 
 
 def _joined(text: str, atoms: List[Length]) -> List[Length]:
@@ -98,12 +123,19 @@ def _joined(text: str, atoms: List[Length]) -> List[Length]:
     for atom in atoms:
         last = joined[-1] if joined else None
         short = _short_by(text, last, atom) if last else None
-        if last and text[last.end:atom.begin] == "" and last.size > atom.size:
-            joined[-1] = Length(_plus(last.length, atom.length), _plus(last.low, atom.low),
-                                _plus(last.high, atom.high),
-                                atom.wording if last.wording == "exact" else last.wording,
-                                last.strict or atom.strict, atom.size, atom.step,
-                                last.said + atom.said, last.begin, atom.end)
+        if last and text[last.end : atom.begin] == "" and last.size > atom.size:
+            joined[-1] = Length(
+                _plus(last.length, atom.length),
+                _plus(last.low, atom.low),
+                _plus(last.high, atom.high),
+                atom.wording if last.wording == "exact" else last.wording,
+                last.strict or atom.strict,
+                atom.size,
+                atom.step,
+                last.said + atom.said,
+                last.begin,
+                atom.end,
+            )
         elif short:
             joined[-1] = short
         else:
@@ -113,7 +145,7 @@ def _joined(text: str, atoms: List[Length]) -> List[Length]:
 
 def _short_by(text: str, first: Length, second: Length) -> Optional[Length]:
     """一年还差一个月, 还差一个月满一年: eleven months."""
-    between, before = text[first.end:second.begin], text[:first.begin]
+    between, before = text[first.end : second.begin], text[: first.begin]
     if between in ("还差", "差"):
         whole, part, begin = first, second, first.begin
     elif before.endswith("差") and between in ("", "就", "满", "到", "够", "就满", "就到"):
@@ -122,14 +154,27 @@ def _short_by(text: str, first: Length, second: Length) -> Optional[Length]:
     else:
         return None
     length = _minus(whole.length, part.length)
-    return Length(length, length, length, "under", False, part.size, part.step,
-                  text[begin:second.end], begin, second.end)
+    return Length(
+        length,
+        length,
+        length,
+        "under",
+        False,
+        part.size,
+        part.step,
+        text[begin : second.end],
+        begin,
+        second.end,
+    )
 
 
 def _qualified(text: str, length: Length) -> Length:
     if length.wording != "exact":
         return length
-    before, after = _strip_fillers(text[max(0, length.begin - 6):length.begin]), text[length.end:]
+    before, after = (
+        _strip_fillers(text[max(0, length.begin - 6) : length.begin]),
+        text[length.end :],
+    )
     exact, step = length.length, length.step
     if before.endswith(ABOUT_BEFORE) or after.startswith(ABOUT_AFTER):
         return replace(length, low=_minus(exact, step), high=_plus(exact, step), wording="about")
@@ -150,7 +195,7 @@ def _strip_fillers(text: str) -> str:
         stripped = False
         for filler in FILLERS:
             if text.endswith(filler):
-                text, stripped = text[:-len(filler)], True
+                text, stripped = text[: -len(filler)], True
     return text
 
 
@@ -184,40 +229,79 @@ def _after(day: date, span: Span) -> date:
 
 EARLIEST_YEAR = 1950
 REL_YEARS = {"大前年": -3, "前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
-REL_MONTHS = {"上上个月": -2, "上上月": -2, "上个月": -1, "上月": -1, "这个月": 0, "这月": 0,
-              "本月": 0, "当月": 0, "下个月": 1, "下月": 1}
+REL_MONTHS = {
+    "上上个月": -2,
+    "上上月": -2,
+    "上个月": -1,
+    "上月": -1,
+    "这个月": 0,
+    "这月": 0,
+    "本月": 0,
+    "当月": 0,
+    "下个月": 1,
+    "下月": 1,
+}
 # Parts of a year: (start, earliest, latest) as (month, day); day 0 is the month's last day.
 YEAR_PARTS = {
-    "年初": ((1, 1), (1, 1), (2, 0)), "年头": ((1, 1), (1, 1), (2, 0)),
-    "初": ((1, 1), (1, 1), (2, 0)), "上半年": ((1, 1), (1, 1), (6, 0)),
-    "年中": ((6, 1), (6, 1), (7, 0)), "下半年": ((7, 1), (7, 1), (12, 0)),
-    "年底": ((12, 1), (11, 1), (12, 0)), "年末": ((12, 1), (11, 1), (12, 0)),
-    "年尾": ((12, 1), (11, 1), (12, 0)), "底": ((12, 1), (11, 1), (12, 0)),
+    "年初": ((1, 1), (1, 1), (2, 0)),
+    "年头": ((1, 1), (1, 1), (2, 0)),
+    "初": ((1, 1), (1, 1), (2, 0)),
+    "上半年": ((1, 1), (1, 1), (6, 0)),
+    "年中": ((6, 1), (6, 1), (7, 0)),
+    "下半年": ((7, 1), (7, 1), (12, 0)),
+    "年底": ((12, 1), (11, 1), (12, 0)),
+    "年末": ((12, 1), (11, 1), (12, 0)),
+    "年尾": ((12, 1), (11, 1), (12, 0)),
+    "底": ((12, 1), (11, 1), (12, 0)),
     "末": ((12, 1), (11, 1), (12, 0)),
 }
 # Parts of a month: (start, earliest, latest) days; 0 is the month's last day.
-MONTH_PARTS = {"初": (1, 1, 10), "上旬": (1, 1, 10), "中": (11, 11, 20), "中旬": (11, 11, 20),
-               "底": (21, 21, 0), "末": (21, 21, 0), "下旬": (21, 21, 0)}
+MONTH_PARTS = {
+    "初": (1, 1, 10),
+    "上旬": (1, 1, 10),
+    "中": (11, 11, 20),
+    "中旬": (11, 11, 20),
+    "底": (21, 21, 0),
+    "末": (21, 21, 0),
+    "下旬": (21, 21, 0),
+}
 
 YEAR = r"(?P<year>[0-9]{4}|[0-9]{2}|[零〇一二三四五六七八九]{4}|[零〇一二三四五六七八九]{2})"
 YEAR_PART = r"(?P<year_part>上半年|下半年|年初|年头|年中|年底|年末|年尾|初|底|末)"
-MONTH = (r"(?P<month>[0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?"
-         r"(?P<month_part>上旬|中旬|下旬|初|中|底|末)?")
+MONTH = (
+    r"(?P<month>[0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?"
+    r"(?P<month_part>上旬|中旬|下旬|初|中|底|末)?"
+)
 DAY = r"(?:(?P<day>[0-9]{1,2}|[一二三四五六七八九十]{1,4})[日号])?"
 NOT_AFTER_DIGIT = r"(?<![0-9零〇一二两俩三四五六七八九十百])"
-POINT_PATTERNS = tuple((kind, re.compile(pattern)) for kind, pattern in (
-    ("numeric", r"(?<![0-9.])(?P<year>(?:19|20)[0-9]{2})[./-](?P<month>[0-9]{1,2})"
-                r"(?:[./-](?P<day>[0-9]{1,2}))?(?![0-9])"),
-    ("absolute", rf"{NOT_AFTER_DIGIT}{YEAR}年(?:{YEAR_PART}|{MONTH}{DAY})?"),
-    ("relative", rf"(?P<rel_year>{'|'.join(REL_YEARS)})(?:{YEAR_PART}|{MONTH}{DAY})?"),
-    ("this_month", rf"(?P<rel_month>{'|'.join(REL_MONTHS)})"
-                   rf"(?P<month_part>上旬|中旬|下旬|初|中|底|末)?{DAY}"),
-    ("year_part", r"(?<![年0-9零〇一二两三四五六七八九十百])"
-                  r"(?P<year_part>上半年|下半年|年初|年头|年中|年底|年末)"),
-    ("month", rf"(?<![0-9零〇一二两俩三四五六七八九十个]){MONTH}{DAY}"),
-    ("day", r"(?<![0-9零〇一二两俩三四五六七八九十月])"
-            r"(?P<day>[0-9]{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])号"),
-))
+POINT_PATTERNS = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            "numeric",
+            r"(?<![0-9.])(?P<year>(?:19|20)[0-9]{2})[./-](?P<month>[0-9]{1,2})"
+            r"(?:[./-](?P<day>[0-9]{1,2}))?(?![0-9])",
+        ),
+        ("absolute", rf"{NOT_AFTER_DIGIT}{YEAR}年(?:{YEAR_PART}|{MONTH}{DAY})?"),
+        ("relative", rf"(?P<rel_year>{'|'.join(REL_YEARS)})(?:{YEAR_PART}|{MONTH}{DAY})?"),
+        (
+            "this_month",
+            rf"(?P<rel_month>{'|'.join(REL_MONTHS)})"
+            rf"(?P<month_part>上旬|中旬|下旬|初|中|底|末)?{DAY}",
+        ),
+        (
+            "year_part",
+            r"(?<![年0-9零〇一二两三四五六七八九十百])"
+            r"(?P<year_part>上半年|下半年|年初|年头|年中|年底|年末)",
+        ),
+        ("month", rf"(?<![0-9零〇一二两俩三四五六七八九十个]){MONTH}{DAY}"),
+        (
+            "day",
+            r"(?<![0-9零〇一二两俩三四五六七八九十月])"
+            r"(?P<day>[0-9]{1,2}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])号",
+        ),
+    )
+)
 ABOUT_POINT_BEFORE = ("差不多", "大概", "大约", "约莫", "估计", "好像")
 ABOUT_POINT_AFTER = ("左右", "前后", "的样子", "那会", "那时候")
 
@@ -276,9 +360,10 @@ def _is_year(text: str, match: re.Match) -> bool:
     if not digits.isdigit():  # 二五年, 零五年 are years; 三四年, 五六年 are three or four years
         low, high = chinese_number(digits[0]), chinese_number(digits[1])
         return not (low is not None and high == low + 1 and low >= 3)
-    after = text[match.end():match.end() + 4]
-    return (text[:match.start()].endswith(("从", "在", "是", "于", "自", "到"))
-            or any(word in after for word in START_WORDS + END_WORDS + ("签", "那年", "的时候")))
+    after = text[match.end() : match.end() + 4]
+    return text[: match.start()].endswith(("从", "在", "是", "于", "自", "到")) or any(
+        word in after for word in START_WORDS + END_WORDS + ("签", "那年", "的时候")
+    )
 
 
 def _point(kind: str, match: re.Match, today: date) -> Union[_Point, _Impossible]:
@@ -318,8 +403,13 @@ def _small(text: Optional[str]) -> Optional[int]:
     return int(value) if value is not None else None
 
 
-def _dates(year: int, month: Optional[int], day: Optional[int], year_part: Optional[str],
-           month_part: Optional[str]) -> Tuple[date, date, date, str]:
+def _dates(
+    year: int,
+    month: Optional[int],
+    day: Optional[int],
+    year_part: Optional[str],
+    month_part: Optional[str],
+) -> Tuple[date, date, date, str]:
     """(start, earliest, latest, wording) of what was said; ValueError if no such date."""
     if year < 1 or (month is not None and not 1 <= month <= 12):
         raise ValueError("no such month")
@@ -344,7 +434,7 @@ def _month_day(year: int, month: int, day: int) -> date:
 
 def _about(text: str, point: _Point) -> _Point:
     """大概2025年10月, 2025年10月左右: the month before to the month after."""
-    before, after = text[:point.begin], text[point.end:]
+    before, after = text[: point.begin], text[point.end :]
     if not (before.endswith(ABOUT_POINT_BEFORE) or after.startswith(ABOUT_POINT_AFTER)):
         return point
     if point.earliest == point.latest:
@@ -361,42 +451,135 @@ def _about(text: str, point: _Point) -> _Point:
 # What each date or length is about: the start, the signing, the end; and whether it is tied
 # to working (needed when the reply is the citizen's first message).
 
-START_WORDS = ("入职", "入的职", "进厂", "进的厂", "进的", "进公司", "进来", "进去", "来的",
-               "来了", "过来", "开始", "上班", "上的班", "上岗", "到岗", "报到", "去的", "干的",
-               "做的")
-END_WORDS = ("离职", "离的职", "辞职", "辞的职", "走的", "走了", "不干了", "不做了", "没干了",
-             "辞退", "开除", "离开", "被裁", "裁员", "解除", "出来了")
+START_WORDS = (
+    "入职",
+    "入的职",
+    "进厂",
+    "进的厂",
+    "进的",
+    "进公司",
+    "进来",
+    "进去",
+    "来的",
+    "来了",
+    "过来",
+    "开始",
+    "上班",
+    "上的班",
+    "上岗",
+    "到岗",
+    "报到",
+    "去的",
+    "干的",
+    "做的",
+)
+END_WORDS = (
+    "离职",
+    "离的职",
+    "辞职",
+    "辞的职",
+    "走的",
+    "走了",
+    "不干了",
+    "不做了",
+    "没干了",
+    "辞退",
+    "开除",
+    "离开",
+    "被裁",
+    "裁员",
+    "解除",
+    "出来了",
+)
 RANGE_WORDS = ("干到", "做到", "一直到", "到", "至")
 FROM_WORDS = ("从", "自")
 OTHER_WORDS = ("到期", "过期", "满", "就满", "才满", "就够")  # 明年合同到期: not the start
 FULL_AT = ("满", "就满", "才满", "就够", "就到", "到")  # 下个月就满一年, 到三月份满两年
 NOT_ENDED = ("没", "未", "不", "想", "要", "准备", "打算")
 NOT_SIGNED = ("没", "未", "不", "拒")
-WORK_WORDS = ("干", "做", "上班", "上了", "工作", "入职", "干活", "来了", "来这", "过来", "进厂",
-              "进来", "进公司", "待了", "呆了", "在公司", "在厂", "在单位", "在这", "上岗", "打工")
+WORK_WORDS = (
+    "干",
+    "做",
+    "上班",
+    "上了",
+    "工作",
+    "入职",
+    "干活",
+    "来了",
+    "来这",
+    "过来",
+    "进厂",
+    "进来",
+    "进公司",
+    "待了",
+    "呆了",
+    "在公司",
+    "在厂",
+    "在单位",
+    "在这",
+    "上岗",
+    "打工",
+)
 # A length said after these is not how long someone worked: 签了一年的合同, 双倍工资最长12个月.
 NOT_WORKED_BEFORE = ("签", "合同", "试用", "最长", "最多", "至多", "期限", "赔", "补偿", "倍")
-NOT_WORKED_AFTER = ("的合同", "合同", "的劳动合同", "劳动合同", "的试用", "试用", "的工资", "工资",
-                    "的双倍", "双倍")
+NOT_WORKED_AFTER = (
+    "的合同",
+    "合同",
+    "的劳动合同",
+    "劳动合同",
+    "的试用",
+    "试用",
+    "的工资",
+    "工资",
+    "的双倍",
+    "双倍",
+)
 AGO = ("以前", "之前", "前")
 LATER = ("以后", "之后", "过后", "后")
-STILL_THERE = ("到现在", "至今", "到今天", "到目前", "到如今", "现在还在", "还在干", "还在做",
-               "还在上班", "一直在干", "目前还在")
-SIGNED_AT_START = ("入职时", "入职的时候", "入职当天", "入职那天", "入职就", "一入职", "一开始",
-                   "刚来", "来的时候", "进厂的时候", "进厂时", "当天就", "当时就")
+STILL_THERE = (
+    "到现在",
+    "至今",
+    "到今天",
+    "到目前",
+    "到如今",
+    "现在还在",
+    "还在干",
+    "还在做",
+    "还在上班",
+    "一直在干",
+    "目前还在",
+)
+SIGNED_AT_START = (
+    "入职时",
+    "入职的时候",
+    "入职当天",
+    "入职那天",
+    "入职就",
+    "一入职",
+    "一开始",
+    "刚来",
+    "来的时候",
+    "进厂的时候",
+    "进厂时",
+    "当天就",
+    "当时就",
+)
 
 
 def _role_at(window: str, i: int) -> Optional[str]:
     """The role a word starting at window[i] gives a date: start, end, sign or range."""
-    rest, before = window[i:], window[max(0, i - 3):i]
+    rest, before = window[i:], window[max(0, i - 3) : i]
     if rest.startswith(OTHER_WORDS):
         return "other"
     if rest.startswith(START_WORDS):
         return "start"
     if rest.startswith(END_WORDS) and not before.endswith(NOT_ENDED):
         return "end"
-    if rest.startswith("签") and not rest.startswith("签到") and not any(
-            word in before for word in NOT_SIGNED):
+    if (
+        rest.startswith("签")
+        and not rest.startswith("签到")
+        and not any(word in before for word in NOT_SIGNED)
+    ):
         return "sign"
     if rest.startswith(RANGE_WORDS):
         return "range"
@@ -441,11 +624,12 @@ def _point_role(before: str, after: str) -> Tuple[str, bool]:
 def _length_role(before: str, after: str) -> Tuple[str, bool]:
     """(role, tied): worked, skip, or an offset from the start (later_sign, later_end)."""
     if after.startswith(NOT_WORKED_AFTER) or _last(before, NOT_WORKED_BEFORE) > _last(
-            before, WORK_WORDS):
+        before, WORK_WORDS
+    ):
         return "skip", False
     for word in LATER:
         if after.startswith(word):
-            role = _first_role(after[len(word):])
+            role = _first_role(after[len(word) :])
             return ("later_" + role, False) if role in ("sign", "end") else ("skip", False)
     tied = _last(before, WORK_WORDS) >= 0 or after.startswith(("班", "的班"))
     return "worked", tied
@@ -460,8 +644,8 @@ def _windows(text: str, mentions: Sequence[Mention], index: int) -> Tuple[str, s
     mention = mentions[index]
     previous_end = mentions[index - 1].end if index else 0
     next_begin = mentions[index + 1].begin if index + 1 < len(mentions) else len(text)
-    before = text[previous_end:mention.begin].rsplit("|", 1)[-1]
-    after = text[mention.end:next_begin].split("|", 1)[0]
+    before = text[previous_end : mention.begin].rsplit("|", 1)[-1]
+    after = text[mention.end : next_begin].split("|", 1)[0]
     return before, after
 
 
@@ -470,16 +654,24 @@ def _mentions(text: str, today: date) -> List[Mention]:
     points = _points(text, today)
     masked = list(text)
     for point in points:
-        masked[point.begin:point.end] = "§" * (point.end - point.begin)
+        masked[point.begin : point.end] = "§" * (point.end - point.begin)
     mentions: List[Mention] = list(points)
     for length in read_lengths("".join(masked)):
         ago = next((word for word in AGO if text.startswith(word, length.end)), None)
         if ago and not text.startswith("前后", length.end):
             latest, earliest = _before(today, length.low), _before(today, length.high)
             earliest += timedelta(days=1 if length.strict else 0)
-            mentions.append(_Point(_before(today, length.length), earliest, latest,
-                                   length.wording, length.said + ago, length.begin,
-                                   length.end + len(ago)))
+            mentions.append(
+                _Point(
+                    _before(today, length.length),
+                    earliest,
+                    latest,
+                    length.wording,
+                    length.said + ago,
+                    length.begin,
+                    length.end + len(ago),
+                )
+            )
         else:
             mentions.append(length)
     return sorted(mentions, key=lambda mention: mention.begin)
@@ -487,8 +679,10 @@ def _mentions(text: str, today: date) -> List[Mention]:
 
 # ---------------------------------------------------------------------------------------------
 
-def parse_employment(text: str, today: date, require_context: bool = False
-                     ) -> Union[Employment, DateProblem, None]:
+
+def parse_employment(
+    text: str, today: date, require_context: bool = False
+) -> Union[Employment, DateProblem, None]:
     """When work began, whether and when a written contract was signed, and whether the job
     ended, as far as the reply tells; a DateProblem for a date in the future or one that does
     not exist; None when the reply names no date or length of work.
@@ -589,10 +783,19 @@ def _said(text: str, today: date, require_context: bool) -> Union[_Said, DatePro
             signs.append(mention)
         elif role == "end" and mention.earliest <= today:
             ends.append(mention)
-    left = (not any(word in text for word in STILL_THERE)
-            and any(_role_at(text, i) == "end" for i in range(len(text))))
-    return _Said(tuple(starts), tuple(worked), tuple(signs), tuple(ends),
-                 later.get("later_sign"), later.get("later_end"), anchor, left)
+    left = not any(word in text for word in STILL_THERE) and any(
+        _role_at(text, i) == "end" for i in range(len(text))
+    )
+    return _Said(
+        tuple(starts),
+        tuple(worked),
+        tuple(signs),
+        tuple(ends),
+        later.get("later_sign"),
+        later.get("later_end"),
+        anchor,
+        left,
+    )
 
 
 def _counted_back(length: Length, end: Optional[_Point], today: date) -> Tuple[date, date, date]:
@@ -611,8 +814,8 @@ def _signed_at_start(text: str) -> bool:
     for word in SIGNED_AT_START:
         at = text.find(word)
         if at >= 0:
-            rest = text[at + len(word):].split("|", 1)[0][:8]
+            rest = text[at + len(word) :].split("|", 1)[0][:8]
             sign = rest.find("签")
-            if sign >= 0 and not any(w in rest[max(0, sign - 3):sign] for w in NOT_SIGNED):
+            if sign >= 0 and not any(w in rest[max(0, sign - 3) : sign] for w in NOT_SIGNED):
                 return True
     return False

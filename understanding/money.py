@@ -3,12 +3,13 @@
 
 Reads the reply's text only; no I/O.
 """
+
 from __future__ import annotations
 
 import re
 from typing import Optional
 
-from understanding.numbers import read_number, split_clauses
+from knowledge.numbers import read_number, split_clauses
 from understanding.text import normalise
 
 MONTHLY, YEARLY, DAILY, WAGE = "M", "Y", "D", "W"
@@ -17,20 +18,66 @@ MONTHLY, YEARLY, DAILY, WAGE = "M", "Y", "D", "W"
 PERIOD_WORDS = {
     MONTHLY: ("月工资", "月收入", "月薪", "每个月", "一个月", "每月", "月入", "/月"),
     YEARLY: ("年工资", "年收入", "年薪", "一年", "每年", "年入", "/年"),
-    DAILY: ("日工资", "日薪", "一天", "每天", "日结", "/天", "时薪", "一个小时", "一小时",
-            "每小时", "小时", "计件", "一件"),
-    WAGE: ("基本工资", "工资", "薪水", "薪资", "收入", "到手", "底薪", "税前", "税后", "工钱",
-           "薪酬", "待遇"),
+    DAILY: (
+        "日工资",
+        "日薪",
+        "一天",
+        "每天",
+        "日结",
+        "/天",
+        "时薪",
+        "一个小时",
+        "一小时",
+        "每小时",
+        "小时",
+        "计件",
+        "一件",
+    ),
+    WAGE: (
+        "基本工资",
+        "工资",
+        "薪水",
+        "薪资",
+        "收入",
+        "到手",
+        "底薪",
+        "税前",
+        "税后",
+        "工钱",
+        "薪酬",
+        "待遇",
+    ),
 }
 MARKERS = tuple(PERIOD_WORDS)
 LOWEST, HIGHEST = 100, 1_000_000  # a monthly wage in yuan lies between these
 
 AMOUNT = r"(?:[0-9]+(?:\.[0-9]+)?|[零〇一二两俩三四五六七八九十百千万kw])+"
-CANDIDATE = re.compile(rf"(?P<a>{AMOUNT})(?:(?:块钱|块|元)?(?:到|至|-)(?P<b>{AMOUNT}))?"
-                       r"(?P<rough>多|来)?(?P<unit>块钱|块|元|rmb)?")
+CANDIDATE = re.compile(
+    rf"(?P<a>{AMOUNT})(?:(?:块钱|块|元)?(?:到|至|-)(?P<b>{AMOUNT}))?"
+    r"(?P<rough>多|来)?(?P<unit>块钱|块|元|rmb)?"
+)
 # What follows a number that is no amount of money: a count of months, a date, an age …
-NOT_MONEY_AFTER = ("个", "年", "月", "日", "号", "周", "星期", "岁", "点", "分", "%", "次", "人",
-                   "*", "楼", "层", "天", "倍", "份")
+NOT_MONEY_AFTER = (
+    "个",
+    "年",
+    "月",
+    "日",
+    "号",
+    "周",
+    "星期",
+    "岁",
+    "点",
+    "分",
+    "%",
+    "次",
+    "人",
+    "*",
+    "楼",
+    "层",
+    "天",
+    "倍",
+    "份",
+)
 FILLERS = ("左右", "上下", "出头", "以上", "的样子", "多", "的")
 WINDOW = 6  # how far before an amount a wage word may stand
 
@@ -51,15 +98,16 @@ def parse_wage(text: str, require_context: bool = False) -> Optional[float]:
 
 
 def _mark(text: str) -> str:
-    words = sorted(((word, marker) for marker, words in PERIOD_WORDS.items() for word in words),
-                   key=lambda item: -len(item[0]))
+    words = sorted(
+        ((word, marker) for marker, words in PERIOD_WORDS.items() for word in words),
+        key=lambda item: -len(item[0]),
+    )
     for word, marker in words:
         text = text.replace(word, marker)
     return text
 
 
-def _wage(text: str, match: re.Match, previous_end: int, require_context: bool
-          ) -> Optional[float]:
+def _wage(text: str, match: re.Match, previous_end: int, require_context: bool) -> Optional[float]:
     start, end = match.span()
     rest = text[end:]
     if not match.group("unit") and rest.startswith(NOT_MONEY_AFTER):
@@ -71,7 +119,7 @@ def _wage(text: str, match: re.Match, previous_end: int, require_context: bool
     amount = _amount(match.group("a"), match.group("b"), match.group("unit"))
     if amount is None:
         return None
-    period = _period_after(rest) or _period_before(text[max(previous_end, start - WINDOW):start])
+    period = _period_after(rest) or _period_before(text[max(previous_end, start - WINDOW) : start])
     if period is None and require_context:
         return None
     if period == DAILY:
@@ -112,7 +160,7 @@ def _figure(text: str, decimal_ok: bool) -> Optional[float]:
 def _period_after(rest: str) -> Optional[str]:
     for filler in FILLERS:
         if rest.startswith(filler):
-            rest = rest[len(filler):]
+            rest = rest[len(filler) :]
     return rest[0] if rest[:1] in MARKERS else None
 
 

@@ -14,6 +14,7 @@
    question out of scope, whether this is a robot), a yes or no;
 8. otherwise the reply is unclear.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,10 +26,10 @@ from knowledge.calculators import is_vague
 from knowledge.periods import Contribution
 from knowledge.questions import UNKNOWN, Question, Vocabulary, all_questions, vocabulary
 from knowledge.regions import places_in, transfer_scope_from_places
+from understanding.choices import Option, chosen_option
 from understanding.contributions import parse_contribution
 from understanding.dates import DateProblem, parse_employment
 from understanding.money import parse_wage
-from understanding.choices import Option, chosen_option
 from understanding.text import asks_question, normalise
 
 TOPIC_CONFIDENCE = 0.8  # a classified topic this certain may interrupt a consultation
@@ -40,8 +41,13 @@ RARE_ASIDE_CONFIDENCE = 0.9
 RARE_ASIDES = ("greet", "help")
 
 # Intents that interrupt a consultation with a move, and what they ask for.
-MOVE_OF_INTENT = {"stop": "stop", "goodbye": "farewell", "request_human": "human",
-                  "ask_why": "why", "repeat": "repeat"}
+MOVE_OF_INTENT = {
+    "stop": "stop",
+    "goodbye": "farewell",
+    "request_human": "human",
+    "ask_why": "why",
+    "repeat": "repeat",
+}
 # Intents that are answered in passing, after which the question is asked again.
 ASIDE_INTENTS = ("out_of_scope", "bot_challenge", "thank", "greet", "help")
 # Particles that may close a short reply without changing it (是的啊, 没有呢).
@@ -116,8 +122,9 @@ class Heard:
     confidence: float = 0.0
 
 
-def read_reply(asked: Asked, heard: Heard, today: date,
-               is_topic: Callable[[str], bool] = lambda intent: False) -> Reading:
+def read_reply(
+    asked: Asked, heard: Heard, today: date, is_topic: Callable[[str], bool] = lambda intent: False
+) -> Reading:
     """What the reply says about the open question (see the module's docstring)."""
     words = vocabulary()
     heard = replace(heard, text=respelled(heard.text, words))
@@ -125,7 +132,9 @@ def read_reply(asked: Asked, heard: Heard, today: date,
     said = normalise(text)
 
     option = chosen_option(text, asked.options)
-    if option is not None and not (question.kind in NUMERIC_KINDS and _reads_as(question, text, today)):
+    if option is not None and not (
+        question.kind in NUMERIC_KINDS and _reads_as(question, text, today)
+    ):
         if option.payload.startswith("/"):
             return _by_intent(asked, Heard(option.payload, option.payload[1:], 1.0), is_topic)
         chosen = read_reply(replace(asked, options=()), Heard(option.payload), today, is_topic)
@@ -171,8 +180,9 @@ def _reads_as(question: Question, text: str, today: date) -> bool:
     return value is not None and not isinstance(value, Invalid) and value != UNKNOWN
 
 
-def _is_other_question(asked: Asked, value: Any, heard: Heard,
-                       is_topic: Callable[[str], bool]) -> bool:
+def _is_other_question(
+    asked: Asked, value: Any, heard: Heard, is_topic: Callable[[str], bool]
+) -> bool:
     """Words of a yes/no answer, or of not knowing, inside a question on another matter are no
     answer: 挂失了电子社保卡还能用吗 asks about the electronic card, 社保卡密码忘了怎么办 about
     a password. Figures and options keep their meaning."""
@@ -197,7 +207,8 @@ def _by_intent(asked: Asked, heard: Heard, is_topic: Callable[[str], bool]) -> R
     if intent in MOVE_OF_INTENT and confident >= MOVE_CONFIDENCE:
         return Move(MOVE_OF_INTENT[intent])
     if intent in ASIDE_INTENTS and confident >= (
-            RARE_ASIDE_CONFIDENCE if intent in RARE_ASIDES else ASIDE_CONFIDENCE):
+        RARE_ASIDE_CONFIDENCE if intent in RARE_ASIDES else ASIDE_CONFIDENCE
+    ):
         return Aside(intent)
     if asked.question.kind == "yes_no" and not asks_question(heard.text):
         weak = _weak_yes_no(heard.text, intent if confident >= ASIDE_CONFIDENCE else None)
@@ -226,8 +237,9 @@ def _weak_yes_no(text: str, intent: Optional[str]) -> Optional[bool]:
 # Readers of each kind of question.
 
 
-def read_answer(question: Question, text: str, today: date,
-                words: Optional[Vocabulary] = None) -> Union[Any, Invalid, None]:
+def read_answer(
+    question: Question, text: str, today: date, words: Optional[Vocabulary] = None
+) -> Union[Any, Invalid, None]:
     """The answer the reply gives to the question by the question's own reader: a slot value,
     UNKNOWN, Invalid, or None when the reply gives none. General yes/no words (嗯, 对) are not
     read here (see `read_reply`)."""
@@ -242,8 +254,9 @@ def read_answer(question: Question, text: str, today: date,
     return UNKNOWN if _contains(said, words.unknown) else None
 
 
-def volunteered(question: Question, text: str, today: date,
-                words: Optional[Vocabulary] = None) -> Any:
+def volunteered(
+    question: Question, text: str, today: date, words: Optional[Vocabulary] = None
+) -> Any:
     """An answer to the question said without being asked it, or None: only its said_yes and
     said_no phrases for yes/no questions, one option's words for choices, and figures tied to
     what they measure (交了十二年, 干了三个月, 月薪五千)."""
@@ -251,8 +264,11 @@ def volunteered(question: Question, text: str, today: date,
     text = respelled(text, words)
     said = normalise(text)
     if question.kind == "yes_no":
-        found = _longest_matches(said, [(phrase, False) for phrase in question.said_no]
-                                 + [(phrase, True) for phrase in question.said_yes])
+        found = _longest_matches(
+            said,
+            [(phrase, False) for phrase in question.said_no]
+            + [(phrase, True) for phrase in question.said_yes],
+        )
         values = {value for _, value in found}
         return values.pop() if len(values) == 1 else None
     if question.kind == "choice":
@@ -279,8 +295,9 @@ def volunteered_answers(asked: Asked, text: str, today: date, skip: str = "") ->
     return found
 
 
-def read_correction(asked: Asked, text: str, today: date,
-                    words: Optional[Vocabulary] = None) -> Union[Correction, Restated, None]:
+def read_correction(
+    asked: Asked, text: str, today: date, words: Optional[Vocabulary] = None
+) -> Union[Correction, Restated, None]:
     """A new answer to an earlier question of the consultation: said with a word of correction
     (不对，是三年), or a figure of the same kind said again with other words. An earlier answer
     said again with a word of correction is Restated."""
@@ -297,8 +314,12 @@ def read_correction(asked: Asked, text: str, today: date,
         value = read_answer(question, text, today, words) if marked else None
         if value is None or value == UNKNOWN or isinstance(value, Invalid):
             value = volunteered(question, text, today, words)
-        if question.kind == "years" and isinstance(value, dict) and value.get("adds") \
-                and isinstance(earlier, dict):
+        if (
+            question.kind == "years"
+            and isinstance(value, dict)
+            and value.get("adds")
+            and isinstance(earlier, dict)
+        ):
             value = added_periods(earlier, value)
         if value is not None and value != earlier:
             return Correction(slot, value)
@@ -340,7 +361,7 @@ def _general_yes_no(text: str, words: Vocabulary) -> Optional[Any]:
     if first is None or first.group(1) == text.strip():
         return None
     head = normalise(first.group(1)).rstrip(_PARTICLES)
-    rest = normalise(text[first.end():])
+    rest = normalise(text[first.end() :])
     if read_move(rest, words) is not None:
         return None
     if head in words.yes:
@@ -352,8 +373,9 @@ def _general_yes_no(text: str, words: Vocabulary) -> Optional[Any]:
 
 def _repeated(said: str, words: Sequence[str]) -> bool:
     """是的是的, 对对对, 没有没有."""
-    return any(len(said) > len(word) and said == word * (len(said) // len(word))
-               for word in words if word)
+    return any(
+        len(said) > len(word) and said == word * (len(said) // len(word)) for word in words if word
+    )
 
 
 # Phrases of yes/no and choice questions.
@@ -362,8 +384,13 @@ _NEGATIONS = ("不是", "没有", "不", "没", "非")
 _ALTERNATIVES = ("或", "还是")
 
 
-def _by_phrases(question: Question, said: str, words: Vocabulary,
-                with_unknown: bool = True, said_not_asked: bool = False) -> Any:
+def _by_phrases(
+    question: Question,
+    said: str,
+    words: Vocabulary,
+    with_unknown: bool = True,
+    said_not_asked: bool = False,
+) -> Any:
     """The value named by the longest phrases of the question in the reply: its yes/no words or
     option words, and the words of not knowing. A phrase inside a longer one found (不知道 in
     不知道怎么挂) does not count; an option word right after a negation (不是临时挂失) neither."""
@@ -376,8 +403,9 @@ def _by_phrases(question: Question, said: str, words: Vocabulary,
         phrases += [(word, True) for word in question.yes + question.said_yes]
         phrases += [(word, False) for word in question.no + question.said_no]
     else:
-        phrases += [(word, key) for key, option_words in question.options.items()
-                    for word in option_words]
+        phrases += [
+            (word, key) for key, option_words in question.options.items() for word in option_words
+        ]
     if with_unknown:
         phrases += [(word, UNKNOWN) for word in words.unknown]
     found = _longest_matches(said, phrases, negation=question.kind, said_not_asked=said_not_asked)
@@ -396,8 +424,9 @@ def _by_phrases(question: Question, said: str, words: Vocabulary,
     return None
 
 
-def _longest_matches(said: str, phrases: Sequence[Tuple[str, Any]], negation: str = "",
-                     said_not_asked: bool = False) -> List[Tuple[str, Any]]:
+def _longest_matches(
+    said: str, phrases: Sequence[Tuple[str, Any]], negation: str = "", said_not_asked: bool = False
+) -> List[Tuple[str, Any]]:
     """The phrases found in the text in the order said, leaving out those inside a longer
     phrase found, and those right after a negation: for a choice (不是临时挂失) they name no
     option, for a yes/no question a yes becomes a no (不会用). With `said_not_asked`, words
@@ -414,8 +443,9 @@ def _longest_matches(said: str, phrases: Sequence[Tuple[str, Any]], negation: st
         inside = any(s <= start and end <= e and (e - s) > (end - start) for s, e, _, _ in spans)
         negated = bool(negation) and said[:start].endswith(_NEGATIONS)
         same_as_question_word = value == UNKNOWN and any(
-            (s, e) == (start, end) and v != UNKNOWN for s, e, _, v in spans)
-        asked_about = said_not_asked and said[end:end + 1] in ("吗", "么", "不")
+            (s, e) == (start, end) and v != UNKNOWN for s, e, _, v in spans
+        )
+        asked_about = said_not_asked and said[end : end + 1] in ("吗", "么", "不")
         if inside or same_as_question_word or asked_about:
             continue
         if negated and negation == "yes_no" and value is True:

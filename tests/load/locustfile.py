@@ -8,6 +8,7 @@ against the turns sent, and the figures are written to LOAD_REPORT as JSON.
 LOAD_HOSTS (comma-separated base URLs of Rasa replicas sharing their stores) sends each turn
 of a conversation to the next replica; without it every turn goes to --host.
 """
+
 import json
 import os
 import threading
@@ -46,8 +47,9 @@ class Citizen(HttpUser):
         global _finished
         for number, text in enumerate(self.script):
             url = HOSTS[(self.first_host + number) % len(HOSTS)] + WEBHOOK if HOSTS else WEBHOOK
-            with self.client.post(url, name="turn", catch_response=True,
-                                  json={"sender": self.sender, "message": text}) as response:
+            with self.client.post(
+                url, name="turn", catch_response=True, json={"sender": self.sender, "message": text}
+            ) as response:
                 with _lock:
                     _sent[self.sender] += 1
                 if response.status_code != 200:
@@ -66,8 +68,9 @@ class Citizen(HttpUser):
 
 
 def stored_user_turns(host, sender, token):
-    response = requests.get(f"{host}/conversations/{sender}/tracker",
-                            params={"token": token}, timeout=60)
+    response = requests.get(
+        f"{host}/conversations/{sender}/tracker", params={"token": token}, timeout=60
+    )
     response.raise_for_status()
     return sum(1 for event in response.json()["events"] if event["event"] == "user")
 
@@ -75,8 +78,10 @@ def stored_user_turns(host, sender, token):
 @events.quitting.add_listener
 def report(environment, **_):
     token = os.environ.get("RASA_API_TOKEN", "")
-    lost = sum(max(0, sent - stored_user_turns(environment.host, sender, token))
-               for sender, sent in _sent.items())
+    lost = sum(
+        max(0, sent - stored_user_turns(environment.host, sender, token))
+        for sender, sent in _sent.items()
+    )
     total = environment.stats.total
     figures = {
         "conversations": len(_sent),
@@ -89,8 +94,10 @@ def report(environment, **_):
         "p95_ms": total.get_response_time_percentile(0.95),
         "p99_ms": total.get_response_time_percentile(0.99),
         "max_ms": round(total.max_response_time),
-        "failures": {f"{e.method} {e.name}: {e.error}": e.occurrences
-                     for e in environment.stats.errors.values()},
+        "failures": {
+            f"{e.method} {e.name}: {e.error}": e.occurrences
+            for e in environment.stats.errors.values()
+        },
     }
     with open(os.environ.get("LOAD_REPORT", "reports/load/figures.json"), "w") as out:
         json.dump(figures, out, ensure_ascii=False, indent=2)

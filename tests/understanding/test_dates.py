@@ -11,8 +11,7 @@ TODAY = D(2026, 12, 1)
 
 def worked(start, earliest=None, latest=None, wording="exact", signed=None, ended=None):
     """The expected reading: a day said, or a range of start days (earliest … latest)."""
-    return Employment(start, earliest or start, latest or earliest or start, wording, signed,
-                      ended)
+    return Employment(start, earliest or start, latest or earliest or start, wording, signed, ended)
 
 
 START_DATES = [
@@ -123,29 +122,51 @@ LENGTHS = [
 RANGES_ENDS_AND_SIGNING = [
     ("从2025年8月干到现在", worked(D(2025, 8, 1), D(2025, 8, 1), D(2025, 8, 31))),
     ("从去年8月到现在", worked(D(2025, 8, 1), D(2025, 8, 1), D(2025, 8, 31))),
-    ("从2024年5月干到2025年3月",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), ended=D(2025, 3, 1))),
-    ("2024年5月到2025年3月",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), ended=D(2025, 3, 1))),
-    ("2024年5月到2025年3月才签的合同",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2025, 3, 1))),
-    ("2024年5月入职，去年底离职了",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), ended=D(2025, 12, 1))),
-    ("干了半年，上个月辞职了",
-     worked(D(2026, 5, 1), D(2026, 5, 1), D(2026, 5, 30), ended=D(2026, 11, 1))),
-    ("干了两年，去年年底走的",
-     worked(D(2023, 12, 1), D(2023, 11, 1), D(2023, 12, 31), ended=D(2025, 12, 1))),
-    ("2024年5月入职，干了一年就走了",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), ended=D(2025, 5, 1))),
+    (
+        "从2024年5月干到2025年3月",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), ended=D(2025, 3, 1)),
+    ),
+    (
+        "2024年5月到2025年3月",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), ended=D(2025, 3, 1)),
+    ),
+    (
+        "2024年5月到2025年3月才签的合同",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2025, 3, 1)),
+    ),
+    (
+        "2024年5月入职，去年底离职了",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), ended=D(2025, 12, 1)),
+    ),
+    (
+        "干了半年，上个月辞职了",
+        worked(D(2026, 5, 1), D(2026, 5, 1), D(2026, 5, 30), ended=D(2026, 11, 1)),
+    ),
+    (
+        "干了两年，去年年底走的",
+        worked(D(2023, 12, 1), D(2023, 11, 1), D(2023, 12, 31), ended=D(2025, 12, 1)),
+    ),
+    (
+        "2024年5月入职，干了一年就走了",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), ended=D(2025, 5, 1)),
+    ),
     ("干了两年，已经离职了", worked(D(2024, 12, 1), ended=TODAY)),
-    ("2024年5月入职，2025年3月签了合同",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2025, 3, 1))),
-    ("2025年3月签的合同，2024年5月入职",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2025, 3, 1))),
-    ("2024年5月入职，入职半年后才签的合同",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2024, 11, 1))),
-    ("2024年5月入职，入职的时候就签了合同",
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2024, 5, 1))),
+    (
+        "2024年5月入职，2025年3月签了合同",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2025, 3, 1)),
+    ),
+    (
+        "2025年3月签的合同，2024年5月入职",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2025, 3, 1)),
+    ),
+    (
+        "2024年5月入职，入职半年后才签的合同",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2024, 11, 1)),
+    ),
+    (
+        "2024年5月入职，入职的时候就签了合同",
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2024, 5, 1)),
+    ),
     ("2024年5月入职，一直没签", worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31))),
     ("2024年5月入职到现在也没签", worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31))),
     ("2025年10月没签合同", worked(D(2025, 10, 1), D(2025, 10, 1), D(2025, 10, 31))),
@@ -164,9 +185,18 @@ def test_enough_forms_are_covered():
 
 @pytest.mark.parametrize(
     "text, months",
-    [("2026年5月", 7), ("2025年10月", 14), ("从2025年8月干到现在", 16), ("25年3月入职", 21),
-     ("二零二五年三月入职", 21), ("我去年十月份进的厂", 14), ("今年3月份入职的", 9),
-     ("干了十年", 120), ("八个多月", 8), ("三个多月", 3)],
+    [
+        ("2026年5月", 7),
+        ("2025年10月", 14),
+        ("从2025年8月干到现在", 16),
+        ("25年3月入职", 21),
+        ("二零二五年三月入职", 21),
+        ("我去年十月份进的厂", 14),
+        ("今年3月份入职的", 9),
+        ("干了十年", 120),
+        ("八个多月", 8),
+        ("三个多月", 3),
+    ],
 )
 def test_months_worked_follow_from_the_start(text, months):
     assert months_between(parse_employment(text, TODAY).start, TODAY) == Duration(months)
@@ -191,17 +221,19 @@ def test_one_and_a_half_months_and_forty_days():
 
 @pytest.mark.parametrize(
     "text, problem",
-    [("2027年5月", DateProblem("future", "2027年5月")),
-     ("2027年5月入职", DateProblem("future", "2027年5月")),
-     ("明年三月", DateProblem("future", "明年三月")),
-     ("下个月入职", DateProblem("future", "下个月")),
-     ("2025年13月", DateProblem("impossible", "2025年13月")),
-     ("2025年0月", DateProblem("impossible", "2025年0月")),
-     ("2月30号", DateProblem("impossible", "2月30号")),
-     ("1949年3月", DateProblem("impossible", "1949年3月")),
-     ("2024年5月入职，2023年3月签了合同", DateProblem("signed_before_start", "2023年3月")),
-     ("干了一年，2025年3月签的合同", DateProblem("signed_before_start", "2025年3月")),
-     ("2024年5月入职，2023年离职", DateProblem("ended_before_start", "2023年"))],
+    [
+        ("2027年5月", DateProblem("future", "2027年5月")),
+        ("2027年5月入职", DateProblem("future", "2027年5月")),
+        ("明年三月", DateProblem("future", "明年三月")),
+        ("下个月入职", DateProblem("future", "下个月")),
+        ("2025年13月", DateProblem("impossible", "2025年13月")),
+        ("2025年0月", DateProblem("impossible", "2025年0月")),
+        ("2月30号", DateProblem("impossible", "2月30号")),
+        ("1949年3月", DateProblem("impossible", "1949年3月")),
+        ("2024年5月入职，2023年3月签了合同", DateProblem("signed_before_start", "2023年3月")),
+        ("干了一年，2025年3月签的合同", DateProblem("signed_before_start", "2025年3月")),
+        ("2024年5月入职，2023年离职", DateProblem("ended_before_start", "2023年")),
+    ],
 )
 def test_dates_that_cannot_be_used(text, problem):
     assert parse_employment(text, TODAY) == problem
@@ -209,8 +241,17 @@ def test_dates_that_cannot_be_used(text, problem):
 
 @pytest.mark.parametrize(
     "text",
-    ["不记得了", "挺久了", "很久了", "入职半年后才签的合同", "去年底离职了", "签了一年的合同",
-     "试用期三个月", "明年合同到期", "几个月"],
+    [
+        "不记得了",
+        "挺久了",
+        "很久了",
+        "入职半年后才签的合同",
+        "去年底离职了",
+        "签了一年的合同",
+        "试用期三个月",
+        "明年合同到期",
+        "几个月",
+    ],
 )
 def test_no_date_or_length_of_work(text):
     assert parse_employment(text, TODAY) is None
@@ -218,14 +259,22 @@ def test_no_date_or_length_of_work(text):
 
 @pytest.mark.parametrize(
     "text, start",
-    [("入职二十天了还没签合同", D(2026, 11, 11)),
-     ("我在公司干了八个月了，月薪五千，一直没签劳动合同，能拿多少", D(2026, 4, 1)),
-     ("去年十月份进的厂", D(2025, 10, 1)), ("干了三个月老板不签合同", D(2026, 9, 1)),
-     ("上了两个月班", D(2026, 10, 1)), ("我在这家厂做了快两年了", D(2024, 12, 1)),
-     ("试用期三个月，干了五个月", D(2026, 7, 1)), ("我18岁，干了三个月", D(2026, 9, 1)),
-     ("从2025年8月干到现在", D(2025, 8, 1)),
-     ("双倍工资最长12个月吗", None), ("没签合同要赔几个月", None), ("2025年10月", None),
-     ("三个月", None), ("明年合同到期", None)],
+    [
+        ("入职二十天了还没签合同", D(2026, 11, 11)),
+        ("我在公司干了八个月了，月薪五千，一直没签劳动合同，能拿多少", D(2026, 4, 1)),
+        ("去年十月份进的厂", D(2025, 10, 1)),
+        ("干了三个月老板不签合同", D(2026, 9, 1)),
+        ("上了两个月班", D(2026, 10, 1)),
+        ("我在这家厂做了快两年了", D(2024, 12, 1)),
+        ("试用期三个月，干了五个月", D(2026, 7, 1)),
+        ("我18岁，干了三个月", D(2026, 9, 1)),
+        ("从2025年8月干到现在", D(2025, 8, 1)),
+        ("双倍工资最长12个月吗", None),
+        ("没签合同要赔几个月", None),
+        ("2025年10月", None),
+        ("三个月", None),
+        ("明年合同到期", None),
+    ],
 )
 def test_first_message_needs_a_date_or_length_of_work(text, start):
     employment = parse_employment(text, TODAY, require_context=True)
@@ -234,14 +283,17 @@ def test_first_message_needs_a_date_or_length_of_work(text, start):
 
 def test_first_message_with_an_impossible_start():
     assert parse_employment("2025年13月入职的", TODAY, require_context=True) == DateProblem(
-        "impossible", "2025年13月")
+        "impossible", "2025年13月"
+    )
 
 
 @pytest.mark.parametrize(
     "employment",
-    [worked(D(2025, 10, 1), D(2025, 10, 1), D(2025, 10, 31)),
-     worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2025, 3, 1)),
-     worked(D(2023, 12, 1), D(2023, 11, 1), D(2023, 12, 31), "about", ended=D(2025, 12, 1))],
+    [
+        worked(D(2025, 10, 1), D(2025, 10, 1), D(2025, 10, 31)),
+        worked(D(2024, 5, 1), D(2024, 5, 1), D(2024, 5, 31), signed=D(2025, 3, 1)),
+        worked(D(2023, 12, 1), D(2023, 11, 1), D(2023, 12, 31), "about", ended=D(2025, 12, 1)),
+    ],
 )
 def test_slot_round_trip(employment):
     slot = json.loads(json.dumps(employment.as_slot()))
@@ -250,19 +302,27 @@ def test_slot_round_trip(employment):
 
 def test_slot_is_iso_dates_with_none_kept():
     assert worked(D(2025, 10, 15)).as_slot() == {
-        "start": "2025-10-15", "earliest": "2025-10-15", "latest": "2025-10-15",
-        "wording": "exact", "signed": None, "ended": None}
+        "start": "2025-10-15",
+        "earliest": "2025-10-15",
+        "latest": "2025-10-15",
+        "wording": "exact",
+        "signed": None,
+        "ended": None,
+    }
 
 
 @pytest.mark.parametrize(
     "day, months, expected",
-    [(D(2026, 12, 1), -14, D(2025, 10, 1)), (D(2026, 3, 31), -1, D(2026, 2, 28)),
-     (D(2024, 1, 31), 1, D(2024, 2, 29)), (D(2026, 12, 15), 1, D(2027, 1, 15)),
-     (D(2026, 5, 10), 0, D(2026, 5, 10))],
+    [
+        (D(2026, 12, 1), -14, D(2025, 10, 1)),
+        (D(2026, 3, 31), -1, D(2026, 2, 28)),
+        (D(2024, 1, 31), 1, D(2024, 2, 29)),
+        (D(2026, 12, 15), 1, D(2027, 1, 15)),
+        (D(2026, 5, 10), 0, D(2026, 5, 10)),
+    ],
 )
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
-
 
 
 def test_months_between_across_a_year_end_and_month_ends():

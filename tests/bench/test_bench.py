@@ -1,0 +1,82 @@
+"""The benchmark's parts: statistics, the baseline configuration, failed-story counting
+and entity scoring."""
+
+import yaml
+
+from bench.configs import baseline_config
+from bench.dialogue import wrong_predictions_per_story
+from bench.entities import entity_scores, marked_sentences, unmark
+from bench.stats import latency_summary, median, percentile, ratio
+from tests.support import TESTS
+
+
+def test_percentiles_and_median():
+    values = list(range(1, 101))
+    assert percentile(values, 0.95) == 95
+    assert percentile(values, 0.99) == 99
+    assert median([3, 1, 2]) == 2
+    assert median([4, 1, 2, 3]) == 2.5
+    assert latency_summary([10.0]) == {"p50_ms": 10.0, "p95_ms": 10.0, "p99_ms": 10.0}
+
+
+def test_ratio_guards_against_missing_baselines():
+    assert ratio(0.9, 0.6) == 1.5
+    assert ratio(None, 1.0) is None
+    assert ratio(1.0, 0) is None
+
+
+def test_baseline_swaps_only_the_language_pipeline():
+    ours = yaml.safe_load(open("config.yml", encoding="utf-8"))
+    baseline = baseline_config(ours)
+    names = [component["name"] for component in baseline["pipeline"]]
+    assert names[0] == "JiebaTokenizer"
+    assert not any("Spacy" in name for name in names)
+    diet = lambda config: next(c for c in config["pipeline"] if c["name"] == "DIETClassifier")  # noqa: E731
+    assert diet(baseline) == diet(ours)
+    assert [c for c in baseline["pipeline"] if c["name"] == "CountVectorsFeaturizer"] == [
+        c for c in ours["pipeline"] if c["name"] == "CountVectorsFeaturizer"
+    ]
+    assert "policies" not in baseline
+
+
+def test_failed_story_marks_are_counted_per_story():
+    text = """version: "3.1"
+stories:
+- story: a lost card
+  steps:
+  - action: action_start_topic  # predicted: utter_default
+  - action: consultation_form  # predicted: action_listen
+- story: greeting
+  steps:
+  - action: utter_greet
+"""
+    assert wrong_predictions_per_story(text) == {"a lost card": 2, "greeting": 0}
+
+
+def test_markup_is_removed_with_the_spans_it_marks():
+    assert unmark("社保从[广州](city)转到[广东省](province)") == (
+        "社保从广州转到广东省",
+        [("city", 3, 5), ("province", 7, 10)],
+    )
+    assert unmark("新卡什么时候能拿到") == ("新卡什么时候能拿到", [])
+
+
+def test_entity_scores_count_exact_spans_only():
+    expected = [[("city", 0, 2), ("city", 4, 6)], [("province", 1, 3)], []]
+    predicted = [[("city", 0, 2), ("province", 4, 6)], [], [("province", 0, 1)]]
+    scores = entity_scores(expected, predicted)
+    assert scores["city"] == {"precision": 1.0, "recall": 0.5, "f1": 2 / 3, "marked": 2, "found": 1}
+    assert scores["province"]["precision"] == 0.0 and scores["province"]["recall"] == 0.0
+    assert scores["all"]["f1"] == 2 * 1 / (3 + 3)
+    nothing_found = entity_scores(expected, [[], [], []])
+    assert nothing_found["all"]["precision"] is None and nothing_found["all"]["f1"] == 0.0
+
+
+def test_the_entity_set_reads_with_its_spans():
+    path = TESTS / "nlu" / "test_entities.yml"
+    sentences = marked_sentences(path.read_text(encoding="utf-8"))
+    assert len(sentences) > 50
+    for text, spans in sentences:
+        assert "[" not in text and "](" not in text
+        for label, start, end in spans:
+            assert label in ("province", "city") and 0 <= start < end <= len(text)
