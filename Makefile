@@ -40,6 +40,9 @@ export SANIC_HOST ?= 127.0.0.1
 
 .PHONY: help install pipeline train shell run call actions policy bench load test test-unit \
   test-servers lint validate test-nlu test-core lock clean var
+.PHONY: console review-export
+# The operations console (docs/console.md): its port, on 127.0.0.1.
+CONSOLE_PORT ?= 5006
 
 help:
 	@echo "make shell          chat with the assistant in the terminal (installs and trains first if needed)"
@@ -62,6 +65,8 @@ help:
 	@echo "make load           load test: 50 concurrent conversations, report in reports/load/"
 	@echo "make lock           re-resolve requirements/app.txt into requirements/lock.txt"
 	@echo "make clean          remove the virtual environments, models and reports"
+	@echo "make console        the operations console on 127.0.0.1:$(CONSOLE_PORT) (needs CONSOLE_TOKEN; docs/console.md)"
+	@echo "make review-export  write the console's review marks to data/nlu/reviewed.yml and tests/nlu/reviewed.yml"
 
 install: $(INSTALL_STAMP) $(SPACY_STAMP)
 
@@ -140,6 +145,7 @@ test-nlu: $(MODEL)
 	    > reports/nlu/$$set.log 2>&1 || { cat reports/nlu/$$set.log; exit 1; }; \
 	done
 	$(BIN)/python scripts/check-nlu-report $(foreach set,$(NLU_SETS),reports/nlu/$(set)/intent_report.json=$(NLU_MIN_$(set)))
+	$(BIN)/python -m console.regression --model $(MODEL) tests/nlu/reviewed.yml
 
 test-core: $(MODEL)
 	$(BIN)/rasa test core --model $(MODEL) --stories tests/stories --out reports/core --fail-on-prediction-errors
@@ -155,6 +161,15 @@ $(LOAD_VENV)/.installed: requirements/load.txt
 # LOAD_REPLICAS=2 with LOAD_POSTGRES_URL and LOAD_REDIS_URL: two replicas on shared stores.
 load: $(MODEL) $(LOAD_VENV)/.installed
 	scripts/load-test
+
+# The operations console, reading the conversations of the profile's tracker store (PROFILE).
+console: install
+	$(if $(ENDPOINTS),,$(error PROFILE must be embedded or production, not '$(PROFILE)'))
+	$(BIN)/python -m console --endpoints $(ENDPOINTS) --host 127.0.0.1 --port $(CONSOLE_PORT)
+
+# The console's review marks as NLU training data and a regression set for test-nlu.
+review-export: install
+	$(BIN)/python -m console.export --endpoints $(ENDPOINTS)
 
 # Re-resolves requirements/app.txt in a scratch environment and rewrites requirements/lock.txt.
 lock:

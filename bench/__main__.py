@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from bench.configs import baseline_config, nlu_only
+from bench.console_scale import run_console_scale
 from bench.dialogue import run_dialogue
 from bench.load import run_load
 from bench.nlu import ROOT, run_pipeline
@@ -29,7 +30,8 @@ def main() -> None:
     baseline = run_pipeline("baseline", baseline_config(ours_config), work, args.folds)
     dialogue = run_dialogue(MODEL, work)
     load = run_load(work / "servers")
-    write_reports(ours, baseline, dialogue, load, args.out, args.summary)
+    console = run_console_scale()
+    write_reports(ours, baseline, dialogue, load, console, args.out, args.summary)
     print(f"Benchmark written to {args.out} and {args.summary}")
 
 

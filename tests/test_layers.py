@@ -2,6 +2,7 @@
 
 knowledge  ←  understanding  ←  actions (the action server)
                              ←  nlp, channels (the Rasa server)  ←  bench, tools
+                             ←  console
 """
 
 import ast
@@ -15,6 +16,7 @@ PACKAGES = (
     "actions",
     "bench",
     "channels",
+    "console",
     "knowledge",
     "nlp",
     "stores",
@@ -30,6 +32,7 @@ ALLOWED = {
     "nlp": {"knowledge", "understanding"},
     "channels": {"knowledge", "understanding"},
     "stores": set(),
+    "console": {"knowledge", "understanding"},
     "tools": {"knowledge", "understanding", "channels"},
     "bench": {"knowledge", "understanding", "channels", "tools"},
     "tests": set(PACKAGES),

@@ -1,11 +1,16 @@
-"""The benchmark's parts: statistics, the baseline configuration, failed-story counting
-and entity scoring."""
+"""The benchmark's parts: statistics, the baseline configuration, failed-story counting,
+entity scoring, and the console's timing on a generated PostgreSQL store."""
 
+import os
+
+import pytest
 import yaml
 
 from bench.configs import baseline_config
+from bench.console_scale import run_console_scale
 from bench.dialogue import wrong_predictions_per_story
 from bench.entities import entity_scores, marked_sentences, unmark
+from bench.report import console_lines
 from bench.stats import latency_summary, median, percentile, ratio
 from tests.support import TESTS
 
@@ -80,3 +85,26 @@ def test_the_entity_set_reads_with_its_spans():
         assert "[" not in text and "](" not in text
         for label, start, end in spans:
             assert label in ("province", "city") and 0 <= start < end <= len(text)
+
+
+def test_the_console_section_says_why_when_not_measured():
+    lines = console_lines({"skipped": "PostgreSQL is not reachable: refused"})
+    assert "Not measured: PostgreSQL is not reachable: refused." in lines
+
+
+@pytest.mark.server
+def test_console_reports_are_timed_on_a_generated_store():
+    """A small store generated, timed and dropped the way `make bench` does it with 100,000."""
+    if not os.environ.get("TEST_POSTGRES_URL"):
+        pytest.skip("TEST_POSTGRES_URL is not set")
+    figures = run_console_scale(conversations=300)
+    assert figures["conversations"] == 300
+    assert figures["events"] > 300 * 5
+    assert [period["days"] for period in figures["ranges"]] == [7, 30]
+    week, month = figures["ranges"]
+    # Spread over 30 days: a week holds some of them, the month nearly all.
+    assert 0 < week["conversations"] < month["conversations"] <= 300
+    assert month["conversations"] > 250
+    assert week["overview_seconds"] > 0 and week["unanswered_seconds"] > 0
+    table = "\n".join(console_lines(figures))
+    assert f"| last 30 days | {month['conversations']:,} |" in table
