@@ -39,6 +39,7 @@ from understanding.replies import (
     Heard,
     Invalid,
     Move,
+    Noted,
     OtherTopic,
     Reading,
     Restated,
@@ -63,6 +64,7 @@ SKIPPED = "好的，这个问题先跳过。"
 REFUSED = "好的，不方便说也没关系。"
 CORRECTED = "好的，我按您说的改过来了。"
 RESTATED = "好的，刚才就是按您说的这个情况回答的。"
+NOTED = "好的，这个情况我记下了。"
 WAITING = "好的，不着急，您想好了再告诉我。"
 EXPLAINED = "换个说法：{examples}"
 NEW_QUESTION = "好的，这个问题先不问了。"
@@ -219,6 +221,9 @@ class ValidateConsultationForm(FormValidationAction):
         if isinstance(reading, Invalid):
             dispatcher.utter_message(text=reading.reason, structure=noted("invalid", question.slot))
             return ask_again
+        if isinstance(reading, Noted):
+            dispatcher.utter_message(text=NOTED, structure=noted("noted", question.slot))
+            return [SlotSet(slot, value) for slot, value in reading.answers.items()] + ask_again
         if isinstance(reading, OtherTopic):
             return self._switch_topic(reading.intent, dispatcher, tracker, today)
         if isinstance(reading, Move):

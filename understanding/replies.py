@@ -12,7 +12,9 @@
 6. a yes or no said in general words (嗯, 对的, 还没呢);
 7. what the intent classifier heard: another topic, a stop or farewell, an aside (a thanks, a
    question out of scope, whether this is a robot), a yes or no;
-8. otherwise the reply is unclear.
+8. answers to other questions of the consultation, with none to this one (出不了门 asked where
+   the retiree lives): kept, and the question asked again;
+9. otherwise the reply is unclear.
 """
 
 from __future__ import annotations
@@ -95,11 +97,19 @@ class Invalid:
 
 
 @dataclass(frozen=True)
+class Noted:
+    """No answer to the open question, but answers to others of the consultation (出不了门 to
+    where the retiree lives): they are kept and the open question is asked again."""
+
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
 class Unclear:
     pass
 
 
-Reading = Union[Answered, Correction, Restated, Move, OtherTopic, Aside, Invalid, Unclear]
+Reading = Union[Answered, Correction, Restated, Move, OtherTopic, Aside, Invalid, Noted, Unclear]
 
 
 @dataclass(frozen=True)
@@ -169,7 +179,12 @@ def read_reply(
         if general is not None:
             return Answered(general, volunteered_answers(asked, text, today, skip=question.slot))
 
-    return _by_intent(asked, heard, is_topic)
+    reading = _by_intent(asked, heard, is_topic)
+    if isinstance(reading, Unclear):
+        others = volunteered_answers(asked, text, today, skip=question.slot)
+        if others:
+            return Noted(others)
+    return reading
 
 
 NUMERIC_KINDS = ("years", "duration", "money")

@@ -178,6 +178,16 @@ def test_a_bedridden_parent_hears_of_the_home_visit(rasa_server):
     assert "上门认证" in talk.say("出不了门")
 
 
+def test_a_fact_for_a_later_question_is_kept_and_not_asked_again(rasa_server):
+    talk = Conversation(rasa_server)
+    talk.say("老人养老金认证")
+    again = talk.say("出不了门")  # said to where the retiree lives
+    assert "记下了" in again and "住在哪里" in again
+    talk.say("住在参保地")
+    answer = talk.say("不会用")
+    assert "上门认证" in answer and "行动不便，出不了门？" not in answer
+
+
 def test_numbers_pick_the_menu_and_the_buttons(rasa_server):
     for pick in ("3", "第三个", "选3", "３"):
         talk = Conversation(rasa_server)

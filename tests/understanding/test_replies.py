@@ -15,6 +15,7 @@ from understanding.replies import (
     Heard,
     Invalid,
     Move,
+    Noted,
     OtherTopic,
     Restated,
     Unclear,
@@ -247,3 +248,18 @@ def test_what_is_no_answer_is_unclear():
     assert (
         read("years_paid", "这个嘛", "pension_contribution_gap", "nlu_fallback", 0.5) == Unclear()
     )
+
+
+@pytest.mark.parametrize(
+    "text, noted",
+    [
+        ("出不了门", {"limited_mobility": True}),
+        ("老人卧床好几年了", {"limited_mobility": True}),
+    ],
+)
+def test_a_reply_that_answers_another_question_of_the_consultation_is_kept(text, noted):
+    assert read("retiree_location", text, "pension_certification") == Noted(noted)
+
+
+def test_a_reply_that_answers_no_question_stays_unclear():
+    assert read("retiree_location", "今天天气不错", "pension_certification") == Unclear()
