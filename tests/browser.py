@@ -8,6 +8,8 @@ need a browser are skipped, except under CI (CI=true), where that fails the run
         browser_page.goto(url)
         ...
         assert browser_page.errors == []
+
+`phone_page` is the same on a phone's screen, with touch.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 VIEWPORT = {"width": 1280, "height": 900}
+# A phone: 360 px wide, touch, the page's viewport meta obeyed (`phone_page`).
+PHONE = {"width": 360, "height": 740}
 
 
 def _missing(what: str) -> None:
@@ -39,6 +43,12 @@ def _missing(what: str) -> None:
 @pytest.fixture(scope="session")
 def chromium():
     """A headless Chromium for the test session."""
+    yield from launched_chromium()
+
+
+def launched_chromium() -> Iterator[object]:
+    """Chromium, closed when the generator is: the `chromium` fixture's, also for fixtures of a
+    narrower scope. While it runs, no test in the process can start an asyncio event loop."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -69,8 +79,8 @@ class BrowserPage:
         return path
 
 
-def open_page(browser, **context_options) -> BrowserPage:
-    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True, **context_options)
+def open_page(browser, viewport=VIEWPORT, **context_options) -> BrowserPage:
+    context = browser.new_context(viewport=viewport, accept_downloads=True, **context_options)
     page = context.new_page()
     wrapped = BrowserPage(page)
     page.on(
@@ -87,5 +97,13 @@ def open_page(browser, **context_options) -> BrowserPage:
 def browser_page(chromium) -> Iterator[BrowserPage]:
     """A fresh page (its own cookies) in the session's Chromium."""
     page = open_page(chromium)
+    yield page
+    page.page.context.close()
+
+
+@pytest.fixture
+def phone_page(chromium) -> Iterator[BrowserPage]:
+    """A fresh page on a phone's screen (PHONE), tapped rather than clicked."""
+    page = open_page(chromium, viewport=PHONE, is_mobile=True, has_touch=True)
     yield page
     page.page.context.close()

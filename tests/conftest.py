@@ -92,7 +92,8 @@ SERVER_FIXTURES = {
     "postgres",
     "redis_lock_store",
     "shell",
-    "browser",
+    "chromium",
+    "web_server",
 }
 
 

@@ -43,8 +43,10 @@ def test_the_front_passes_on_the_channels_only():
     locations = re.findall(r"location (\S+) \{", conf)
     assert sorted(locations) == [
         "/",
+        "/webchat/",
         "/webhooks/rest/",
         "/webhooks/voice12333/",
+        "/webhooks/web/",
         "/webhooks/wechat/",
     ]
     assert re.search(r"location / \{\s*return 404;", conf)
