@@ -28,9 +28,7 @@ PAST = 0.5
 
 
 def redis_client(service):
-    return redis.Redis(
-        host=service.host, port=service.port, db=service.db, password=service.password or None
-    )
+    return redis.Redis(**service.client_options())
 
 
 @pytest.fixture(params=["local", pytest.param("redis", marks=pytest.mark.server)])
@@ -43,14 +41,7 @@ def make_state(request):
     prefix = f"{service.key_prefix}state{time.time_ns()}:"
 
     def make():
-        client = Redis(
-            host=service.host,
-            port=service.port,
-            db=service.db,
-            password=service.password or None,
-            decode_responses=True,
-        )
-        return RedisState(client, prefix)
+        return RedisState(Redis(decode_responses=True, **service.client_options()), prefix)
 
     yield make
     client = redis_client(service)
@@ -287,13 +278,7 @@ def test_the_state_lives_beside_the_lock_store():
 
 def test_under_a_redis_lock_store_the_state_is_in_its_redis(redis_lock_store):
     service = redis_lock_store
-    lock_store = RedisLockStore(
-        host=service.host,
-        port=service.port,
-        db=service.db,
-        password=service.password or None,
-        key_prefix=service.key_prefix,
-    )
+    lock_store = RedisLockStore(key_prefix=service.key_prefix, **service.client_options())
     state = state_for(lock_store)
     assert isinstance(state, RedisState)
 
