@@ -2,9 +2,9 @@
 is told first. Pure functions over the assistant's messages and the conversation's events.
 
 The follower is handed over when they ask for a person (the assistant answers with a message of
-kind `human`) or when two turns in a row fail (the apology, or nothing understood). The agent
-first reads a short summary: why, the topic, the questions asked with the follower's answers,
-and what the follower said last; personal numbers masked.
+kind `human`) or when two turns in a row fail (the apology, or the message not understood).
+The agent first reads a short summary: why, the topic, the questions asked with the follower's
+answers, and what the follower said last; personal numbers masked.
 """
 
 from __future__ import annotations
@@ -38,11 +38,11 @@ def asks_for_person(messages: Iterable[Mapping[str, Any]]) -> bool:
 
 
 def turn_failed(messages: Sequence[Mapping[str, Any]], apology: bool) -> bool:
-    """Whether the turn helped nobody: the apology, or only a request to say it otherwise."""
+    """Whether the turn helped nobody: the apology, or a reply that starts by saying it did not
+    understand (what follows is the menu or the open question again)."""
     if apology:
         return True
-    kinds = [structure_of(message).get("kind") for message in messages]
-    return bool(kinds) and all(kind == NOT_UNDERSTOOD_KIND for kind in kinds)
+    return bool(messages) and structure_of(messages[0]).get("kind") == NOT_UNDERSTOOD_KIND
 
 
 def _first_line(text: str) -> str:
@@ -50,14 +50,16 @@ def _first_line(text: str) -> str:
 
 
 def exchanges(events: Sequence[Mapping[str, Any]]) -> List[Tuple[str, str]]:
-    """The assistant's questions of the current session, each with the follower's reply."""
+    """The assistant's questions of the current session, each with the follower's reply; not
+    the follower's last message (it asked for the person, or it failed)."""
     start = max(
         (i for i, event in enumerate(events) if event.get("name") == "action_session_start"),
         default=0,
     )
+    end = max((i for i, event in enumerate(events) if event.get("event") == "user"), default=0)
     pairs: List[Tuple[str, str]] = []
     asked: Optional[str] = None
-    for event in events[start:]:
+    for event in events[start:end]:
         if event.get("event") == "bot":
             kind = structure_of(event).get("kind")
             asked = _first_line(event.get("text") or "") if kind == QUESTION_KIND else None

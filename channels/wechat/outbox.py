@@ -96,8 +96,9 @@ class Outbox:
                 await self._state.update_delivery(delivery_id, item)
         await self._state.remove_delivery(delivery_id)
         logger.info(
-            "A late WeChat answer went out through the customer-service API (%d messages)",
+            "A late WeChat answer went out through the customer-service API (%d message%s)",
             len(texts),
+            "" if len(texts) == 1 else "s",
         )
 
     async def _failed(self, delivery_id: str, item: Dict[str, Any], error: WeChatApiError) -> None:

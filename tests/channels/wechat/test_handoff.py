@@ -38,12 +38,12 @@ def test_a_person_is_asked_for_by_the_assistants_human_answer():
     assert not asks_for_person([{"text": "…", "structure": {"kind": "answer"}}])
 
 
-def test_a_turn_fails_with_the_apology_or_when_nothing_was_understood():
-    not_understood = [{"text": "换个说法", "structure": {"kind": "not_understood"}}]
-    answered = not_understood + [{"text": "…", "structure": {"kind": "question"}}]
+def test_a_turn_fails_with_the_apology_or_when_the_message_was_not_understood():
+    not_understood = {"text": "换个说法", "structure": {"kind": "not_understood"}}
+    menu = {"text": "我可以解答这些问题：…", "structure": {"kind": "menu"}}
     assert turn_failed([], apology=True)
-    assert turn_failed(not_understood, apology=False)
-    assert not turn_failed(answered, apology=False)
+    assert turn_failed([not_understood, menu], apology=False)
+    assert not turn_failed([menu, not_understood], apology=False)
     assert not turn_failed([], apology=False)
 
 
@@ -60,11 +60,16 @@ def test_the_summary_names_the_reason_topic_answers_and_last_words_masked():
     ]
 
 
+def test_the_last_message_is_no_answer_to_the_question_before_it():
+    events = EVENTS[:5] + [user("转人工", "4")]
+    assert [answer for _, answer in exchanges(events)] == ["找不回来了"]
+
+
 def test_the_summary_covers_the_current_session_and_stays_short():
     old = [user("我爸退休了养老金资格认证咋弄"), bot("领养老金的人现在住在哪里？", "question")]
     pairs = exchanges(old + [user("在本地")] + EVENTS)
     assert [question for question, _ in pairs][0].startswith("卡还有可能找回来吗")
-    long_events = [bot("问题" * 100 + "？", "question"), user("回答" * 100)]
+    long_events = [bot("问题" * 100 + "？", "question"), user("回答" * 100), user("转人工")]
     text = summary(STUCK, {}, long_events, {})
     assert len(text) == MAX_SUMMARY_CHARS and text.endswith("…")
     assert text.startswith("转人工原因：智能助手连续两次没能解答")
