@@ -45,7 +45,7 @@ class Session:
 
 
 class FakeWeChatApi:
-    def __init__(self, app_id: str, app_secret: str, expires_in: int = 7200) -> None:
+    def __init__(self, app_id: str, app_secret: str, expires_in: int = 7200, port: int = 0) -> None:
         self.app_id = app_id
         self.app_secret = app_secret
         self.expires_in = expires_in
@@ -60,7 +60,7 @@ class FakeWeChatApi:
         self._tokens: Dict[str, bool] = {}  # token -> still valid
         self._numbers = itertools.count(1)
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
