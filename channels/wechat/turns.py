@@ -24,7 +24,9 @@ from channels.wechat.state import DELIVER, JOINED, RESTARTED, SUPERSEDED
 
 logger = logging.getLogger(__name__)
 
-LEASE_SECONDS = 3.0
+# A runner renews its lease every second: only a stopped one (or one whose event loop was held
+# up for seconds) lets it run out.
+LEASE_SECONDS = 5.0
 RENEW_SECONDS = 1.0
 POLL_SECONDS = 0.05
 # Long enough to cover WeChat's retries (about 15 seconds) with a wide margin.
@@ -85,7 +87,7 @@ class Turns:
                 return None
             if record.done:
                 return Answer.from_dict(record.result or {})
-            if record.lease_until < time.time():
+            if record.lease_until < time.time() and key not in self._running:
                 await self._claim(key, openid, compute)  # its runner died: run it again, once
             remaining = deadline - time.monotonic()
             if remaining <= 0:
