@@ -50,14 +50,14 @@ def state_for(lock_store: Any) -> "Union[RedisState, LocalState]":
 
 _CLAIM_TURN = """
 local turn = redis.call('HMGET', KEYS[1], 'lease_until', 'attempts', 'done')
-local now, lease = tonumber(ARGV[3]), tonumber(ARGV[4])
+local now, lease = tonumber(ARGV[2]), tonumber(ARGV[3])
 if not turn[2] then
-  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'openid', ARGV[2], 'lease_until', now + lease,
-             'attempts', 1, 'done', 0, 'late', 0)
-  redis.call('PEXPIRE', KEYS[1], math.floor(tonumber(ARGV[5]) * 1000))
+  redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'lease_until', now + lease, 'attempts', 1,
+             'done', 0, 'late', 0)
+  redis.call('PEXPIRE', KEYS[1], math.floor(tonumber(ARGV[4]) * 1000))
   return 'started'
 end
-if turn[3] == '0' and tonumber(turn[1]) < now and tonumber(turn[2]) < tonumber(ARGV[6]) then
+if turn[3] == '0' and tonumber(turn[1]) < now and tonumber(turn[2]) < tonumber(ARGV[5]) then
   redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'lease_until', now + lease,
              'attempts', tonumber(turn[2]) + 1)
   return 'restarted'
@@ -168,10 +168,10 @@ class RedisState:
 
     # Turns -----------------------------------------------------------------------------------
 
-    async def claim_turn(self, key: str, owner: str, openid: str, lease: float, keep: float) -> str:
+    async def claim_turn(self, key: str, owner: str, lease: float, keep: float) -> str:
         return await self._claim_turn(
             keys=[self._key("turn", key)],
-            args=[owner, openid, time.time(), lease, keep, MAX_ATTEMPTS],
+            args=[owner, time.time(), lease, keep, MAX_ATTEMPTS],
         )
 
     async def renew_turn(self, key: str, owner: str, lease: float) -> None:
@@ -199,7 +199,6 @@ class RedisState:
             done=fields.get("done") == "1",
             late=fields.get("late") == "1",
             result=json.loads(fields["result"]) if fields.get("result") else None,
-            openid=fields.get("openid", ""),
         )
 
     # The access token ------------------------------------------------------------------------

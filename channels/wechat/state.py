@@ -40,7 +40,6 @@ class TurnRecord:
     done: bool
     late: bool
     result: Optional[Dict[str, Any]]
-    openid: str
 
 
 class LocalState:
@@ -83,7 +82,7 @@ class LocalState:
                 return
             del self._turns[key]
 
-    async def claim_turn(self, key: str, owner: str, openid: str, lease: float, keep: float) -> str:
+    async def claim_turn(self, key: str, owner: str, lease: float, keep: float) -> str:
         self._forget_old_turns()
         now = self._clock()
         turn = self._turn(key)
@@ -97,7 +96,6 @@ class LocalState:
                     "done": False,
                     "late": False,
                     "result": None,
-                    "openid": openid,
                 },
             )
             return STARTED

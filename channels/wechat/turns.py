@@ -101,7 +101,7 @@ class Turns:
         return Answer.from_dict(result or {}) if outcome == DELIVER else None
 
     async def _claim(self, key: str, openid: str, compute: Compute) -> None:
-        claim = await self._state.claim_turn(key, self._owner, openid, self._lease, KEEP_SECONDS)
+        claim = await self._state.claim_turn(key, self._owner, self._lease, KEEP_SECONDS)
         if claim == JOINED:
             return
         if claim == RESTARTED:

@@ -64,8 +64,8 @@ def run(make_state, scenario):
 def test_a_turn_is_claimed_once_and_finished_by_its_owner(make_state):
     async def scenario(state):
         claims = [
-            await state.claim_turn("k", "a", "alice", LONG, LONG),
-            await state.claim_turn("k", "b", "alice", LONG, LONG),
+            await state.claim_turn("k", "a", LONG, LONG),
+            await state.claim_turn("k", "b", LONG, LONG),
         ]
         running = await state.turn("k")
         wrong_owner = await state.finish_turn("k", "b", {"parts": ["不是我"]})
@@ -76,17 +76,17 @@ def test_a_turn_is_claimed_once_and_finished_by_its_owner(make_state):
     claims, running, wrong_owner, finished, again, record = run(make_state, scenario)
     assert claims == [STARTED, JOINED]
     assert running.owner == "a" and not running.done and running.attempts == 1
-    assert running.openid == "alice" and running.lease_until > time.time()
+    assert running.lease_until > time.time()
     assert (wrong_owner, finished, again) == (SUPERSEDED, DONE, SUPERSEDED)
     assert record.done and not record.late and record.result == {"parts": ["答复"]}
 
 
 def test_a_late_turn_is_delivered_once_by_whoever_has_its_result(make_state):
     async def scenario(state):
-        await state.claim_turn("running", "a", "alice", LONG, LONG)
+        await state.claim_turn("running", "a", LONG, LONG)
         handed = [await state.hand_over_turn("running") for _ in range(2)]
         finished = await state.finish_turn("running", "a", {"parts": ["晚了"]})
-        await state.claim_turn("done", "a", "bob", LONG, LONG)
+        await state.claim_turn("done", "a", LONG, LONG)
         await state.finish_turn("done", "a", {"parts": ["好了"]})
         handed_done = [await state.hand_over_turn("done") for _ in range(2)]
         return handed, finished, handed_done, await state.hand_over_turn("unknown")
@@ -100,11 +100,11 @@ def test_a_late_turn_is_delivered_once_by_whoever_has_its_result(make_state):
 
 def test_a_turn_whose_lease_ran_out_is_claimed_again_once(make_state):
     async def scenario(state):
-        await state.claim_turn("k", "a", "alice", SHORT, LONG)
+        await state.claim_turn("k", "a", SHORT, LONG)
         await asyncio.sleep(PAST)
-        restarted = await state.claim_turn("k", "b", "alice", SHORT, LONG)
+        restarted = await state.claim_turn("k", "b", SHORT, LONG)
         await asyncio.sleep(PAST)
-        third = await state.claim_turn("k", "c", "alice", SHORT, LONG)
+        third = await state.claim_turn("k", "c", SHORT, LONG)
         first_runner = await state.finish_turn("k", "a", {"parts": ["旧的"]})
         record = await state.turn("k")
         return restarted, third, first_runner, record
@@ -118,21 +118,21 @@ def test_a_turn_whose_lease_ran_out_is_claimed_again_once(make_state):
 
 def test_a_renewed_lease_keeps_the_turn_with_its_runner(make_state):
     async def scenario(state):
-        await state.claim_turn("k", "a", "alice", SHORT, LONG)
+        await state.claim_turn("k", "a", SHORT, LONG)
         await state.renew_turn("k", "a", LONG)
         await state.renew_turn("k", "b", SHORT)  # not b's turn: no effect
         await asyncio.sleep(PAST)
-        return await state.claim_turn("k", "b", "alice", SHORT, LONG)
+        return await state.claim_turn("k", "b", SHORT, LONG)
 
     assert run(make_state, scenario) == JOINED
 
 
 def test_turns_are_forgotten_after_their_keeping_time(make_state):
     async def scenario(state):
-        await state.claim_turn("k", "a", "alice", LONG, SHORT)
+        await state.claim_turn("k", "a", LONG, SHORT)
         await state.finish_turn("k", "a", {"parts": ["答复"]})
         await asyncio.sleep(PAST)
-        return await state.turn("k"), await state.claim_turn("k", "b", "alice", LONG, LONG)
+        return await state.turn("k"), await state.claim_turn("k", "b", LONG, LONG)
 
     assert run(make_state, scenario) == (None, STARTED)
 
@@ -258,11 +258,11 @@ def test_the_process_keeps_a_bounded_number_of_finished_turns():
     async def scenario():
         state = LocalState(max_turns=3)
         for number in range(6):
-            await state.claim_turn(str(number), "a", "alice", LONG, LONG)
+            await state.claim_turn(str(number), "a", LONG, LONG)
         running = [await state.turn(str(number)) is not None for number in range(6)]
         for number in range(6):
             await state.finish_turn(str(number), "a", {"parts": []})
-        await state.claim_turn("new", "a", "alice", LONG, LONG)
+        await state.claim_turn("new", "a", LONG, LONG)
         kept = [await state.turn(str(number)) is not None for number in range(6)]
         return running, kept
 
