@@ -159,6 +159,7 @@ $(LOAD_VENV)/.installed: requirements/load.txt
 
 # 50 concurrent conversations of about 8 turns against the REST channel: reports/load/report.md.
 # LOAD_REPLICAS=2 with LOAD_POSTGRES_URL and LOAD_REDIS_URL: two replicas on shared stores.
+# LOAD_CHANNEL=wechat: the same conversations in signed WeChat XML: reports/load/wechat/report.md.
 load: $(MODEL) $(LOAD_VENV)/.installed
 	scripts/load-test
 

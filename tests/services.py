@@ -11,7 +11,7 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from typing import Dict, Iterator
+from typing import Any, Dict, Iterator
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -69,6 +69,15 @@ class RedisService:
     db: int
     password: str
     key_prefix: str
+
+    def client_options(self) -> Dict[str, Any]:
+        """What a Redis client needs to reach this server."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "db": self.db,
+            "password": self.password or None,
+        }
 
     def environment(self) -> Dict[str, str]:
         return {

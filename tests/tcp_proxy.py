@@ -2,7 +2,7 @@
 
 `close()` stops listening and cuts every open connection, as when the service's host goes away;
 `open()` listens on the same port again. `delay` holds every answer from upstream that long,
-as a slow service does.
+as a slow service does (set it before the connection is made). `accepted` counts connections.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ class TcpProxy:
         self.upstream = (upstream_host, upstream_port)
         self.port = free_port()
         self.delay = delay
+        self.accepted = 0
         self._listener: Optional[socket.socket] = None
         self._connections: List[socket.socket] = []
         self._lock = threading.Lock()
@@ -68,6 +69,7 @@ class TcpProxy:
                     upstream.close()
                     return
                 self._connections += [client, upstream]
+                self.accepted += 1
             threading.Thread(target=self._pump, args=(client, upstream, 0.0), daemon=True).start()
             threading.Thread(
                 target=self._pump, args=(upstream, client, self.delay), daemon=True

@@ -1,8 +1,11 @@
-"""A small asynchronous client for WeChat's customer-service message API.
+"""A small asynchronous client for WeChat's customer-service APIs.
 
-Replies that miss the 5-second window go out through `message/custom/send`. The access token
-comes from `/cgi-bin/token`; it is cached until shortly before it expires and fetched again
-when WeChat says it has expired or is invalid (the request is then retried once).
+Replies that miss the 5-second window go out through `message/custom/send`; a follower is
+handed to a person with `customservice/kfsession/create`. The access token comes from
+`/cgi-bin/token` and is kept in the channel's state (state.py), shared by every replica: one
+replica fetches it, under a lock in the state, and the others wait for it. It is used until
+shortly before it expires and fetched again, once, when WeChat says it has expired or is
+invalid (the request is then retried once).
 wechatpy's own client is synchronous and fetches tokens from a fixed address, so this one is
 built on aiohttp and takes the API's base URL (tests point it at a local server).
 """
@@ -13,7 +16,8 @@ import asyncio
 import json
 import logging
 import time
-from typing import Any, Callable, Dict, Optional, Sequence
+import uuid
+from typing import Any, Dict, Optional, Sequence
 
 import aiohttp
 
@@ -24,6 +28,9 @@ TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 # Fetch a new token this long before WeChat's expiry time (tokens live 7200 seconds).
 TOKEN_REFRESH_MARGIN = 300.0
 REQUEST_TIMEOUT_SECONDS = 10.0
+# How long one replica may hold the token fetch, and how often the others look for its token.
+TOKEN_LOCK_SECONDS = REQUEST_TIMEOUT_SECONDS + 2
+TOKEN_POLL_SECONDS = 0.05
 
 
 class WeChatApiError(Exception):
@@ -46,23 +53,14 @@ def token_lifetime(expires_in: Any) -> float:
 
 
 class CustomerServiceClient:
-    def __init__(
-        self,
-        app_id: str,
-        app_secret: str,
-        base_url: str,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, app_id: str, app_secret: str, base_url: str, tokens: Any) -> None:
+        """`tokens` keeps the access token: the channel's state (LocalState or RedisState)."""
         self._app_id = app_id
         self._app_secret = app_secret
         self._base_url = base_url.rstrip("/")
-        self._clock = clock
+        self._tokens = tokens
+        self._owner = uuid.uuid4().hex
         self._session: Optional[aiohttp.ClientSession] = None
-        self._token: Optional[str] = None
-        self._token_valid_until = 0.0
-        # Created in the server's event loop (Python 3.8 and 3.9 bind a lock to the loop it is
-        # created in, and the channel is built before the server's loop runs).
-        self._token_lock: Optional[asyncio.Lock] = None
 
     async def send_text(self, openid: str, content: str) -> None:
         """Sends one text message to a follower; raises WeChatApiError when WeChat refuses it."""
@@ -78,6 +76,12 @@ class CustomerServiceClient:
                 error.args = (f"message {number} of {len(texts)} not sent: {error.args[0]}",)
                 raise
 
+    async def create_session(self, kf_account: str, openid: str, text: str) -> None:
+        """Opens a session of the follower with a customer-service agent; `text` is shown to the
+        agent in the customer-service client (WeChat's 附加信息)."""
+        body = {"kf_account": kf_account, "openid": openid, "text": text}
+        await self._post_with_token("/customservice/kfsession/create", body)
+
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
@@ -92,7 +96,8 @@ class CustomerServiceClient:
                 "WeChat refused the access token (errcode %s); fetching a new one",
                 result["errcode"],
             )
-            self._forget_token(token)
+            # Only the refused token: another replica may have fetched a new one meanwhile.
+            await self._tokens.forget_access_token(token)
             token = await self._access_token()
             result = await self._request("POST", path, {"access_token": token}, data)
         if result.get("errcode"):
@@ -100,32 +105,34 @@ class CustomerServiceClient:
         return result
 
     async def _access_token(self) -> str:
-        if self._token_lock is None:
-            self._token_lock = asyncio.Lock()
-        async with self._token_lock:
-            if self._token is None or self._clock() >= self._token_valid_until:
-                result = await self._request(
-                    "GET",
-                    "/cgi-bin/token",
-                    {
-                        "grant_type": "client_credential",
-                        "appid": self._app_id,
-                        "secret": self._app_secret,
-                    },
-                )
-                token = result.get("access_token")
-                if not isinstance(token, str) or not token:
-                    raise WeChatApiError(
-                        f"no access token: {result.get('errmsg', '')}", result.get("errcode")
-                    )
-                self._token = token
-                self._token_valid_until = self._clock() + token_lifetime(result.get("expires_in"))
-            return self._token
+        """The shared token; fetched here when there is none and no other replica is fetching."""
+        waited_until = time.monotonic() + TOKEN_LOCK_SECONDS
+        while True:
+            token = await self._tokens.access_token()
+            if token:
+                return token
+            if await self._tokens.lock_token_fetch(self._owner, TOKEN_LOCK_SECONDS):
+                try:
+                    return await self._tokens.access_token() or await self._fetch_token()
+                finally:
+                    await self._tokens.unlock_token_fetch(self._owner)
+            if time.monotonic() > waited_until:
+                raise WeChatApiError("/cgi-bin/token: another replica's fetch did not finish")
+            await asyncio.sleep(TOKEN_POLL_SECONDS)
 
-    def _forget_token(self, token: str) -> None:
-        # Only the refused token: another request may have fetched a new one meanwhile.
-        if self._token == token:
-            self._token = None
+    async def _fetch_token(self) -> str:
+        result = await self._request(
+            "GET",
+            "/cgi-bin/token",
+            {"grant_type": "client_credential", "appid": self._app_id, "secret": self._app_secret},
+        )
+        token = result.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise WeChatApiError(
+                f"no access token: {result.get('errmsg', '')}", result.get("errcode")
+            )
+        await self._tokens.put_access_token(token, token_lifetime(result.get("expires_in")))
+        return token
 
     async def _request(
         self, method: str, path: str, params: Dict[str, str], data: Optional[bytes] = None

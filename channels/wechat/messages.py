@@ -1,6 +1,6 @@
 """WeChat's XML messages: checked, parsed with wechatpy, and mapped to what the assistant does.
 
-No network I/O here; the Sanic channel (channels/wechat.py) does the rest.
+No network I/O here; the Sanic channel (channel.py) does the rest.
 """
 
 from __future__ import annotations
@@ -52,7 +52,12 @@ class NoAnswer:
     """Nothing to say (WeChat is told `success`)."""
 
 
-Inbound = Union[AskAssistant, FixedAnswer, NoAnswer]
+@dataclass(frozen=True)
+class SessionClosed:
+    """A customer-service agent closed their session with the follower (kf_close_session)."""
+
+
+Inbound = Union[AskAssistant, FixedAnswer, NoAnswer, SessionClosed]
 
 
 def parse_xml(body: Union[bytes, str]) -> Dict[str, Any]:
@@ -173,5 +178,7 @@ def inbound(received: Received, max_text_chars: int, intents_by_key: Mapping[str
         if received.event == "click":
             intent = intents_by_key.get(received.text_field("EventKey"))
             return AskAssistant(f"/{intent}" if intent else MENU, "menu")
+        if received.event == "kf_close_session":
+            return SessionClosed()
         return NoAnswer()  # unsubscribe, view, scan, location reports, delivery reports …
     return FixedAnswer(TEXT_OR_VOICE_ONLY)  # image, location, link, video, file …

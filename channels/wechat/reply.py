@@ -9,8 +9,9 @@ across the whole turn, in order (understanding/choices.py).
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from knowledge.questions import all_questions
 from understanding.choices import structure_of
@@ -61,6 +62,30 @@ def render_reply(messages: Iterable[Dict[str, Any]]) -> RenderedReply:
         if lines:
             blocks.append("\n".join(lines))
     return RenderedReply(blocks)
+
+
+def said_to(events: Sequence[Mapping[str, Any]], message_id: str) -> Optional[List[Dict]]:
+    """The assistant's messages in reply to the user message `message_id`, as a channel collects
+    them, from the conversation's events; None when the conversation has no such message."""
+    start = next(
+        (
+            index
+            for index in range(len(events) - 1, -1, -1)
+            if events[index].get("event") == "user"
+            and str(events[index].get("message_id")) == message_id
+        ),
+        None,
+    )
+    if start is None:
+        return None
+    messages: List[Dict] = []
+    for event in events[start + 1 :]:
+        if event.get("event") == "user":
+            break
+        if event.get("event") == "bot":
+            message = {"text": event.get("text"), **(event.get("data") or {})}
+            messages.append({**message, "structure": dict(structure_of(event))})
+    return messages
 
 
 def _answered_in_own_words(message: Dict[str, Any]) -> bool:
@@ -121,3 +146,16 @@ def split_message(text: str, limit: int = MAX_REPLY_CHARS) -> List[str]:
             current += piece
     parts.append(current)
     return [part.strip() for part in parts if part.strip()]
+
+
+def transfer_xml(received_to: str, received_from: str, kf_account: str) -> str:
+    """WeChat's passive reply that passes the follower's message to a customer-service agent
+    (transfer_customer_service with the agent's account). The ids are WeChat's own: the
+    follower's OpenID and the account's ID, which hold no CDATA end."""
+    return (
+        f"<xml><ToUserName><![CDATA[{received_from}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{received_to}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime>"
+        "<MsgType><![CDATA[transfer_customer_service]]></MsgType>"
+        f"<TransInfo><KfAccount><![CDATA[{kf_account}]]></KfAccount></TransInfo></xml>"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 from typing import Any, List, Mapping, Optional, Tuple
 
@@ -17,6 +18,12 @@ DEFAULT_MAX_TEXT_CHARS = MAX_INPUT_CHARS
 # WeChat drops the connection after 5 seconds; a passive reply must be sent before that.
 WECHAT_TIMEOUT_SECONDS = 5.0
 ENCODING_AES_KEY_LENGTH = 43
+# How late answers reach the follower: through the customer-service API, or kept until the
+# follower writes again (accounts without the customer-service API).
+CUSTOMER_SERVICE, NEXT_MESSAGE = "customer_service", "next_message"
+DEFAULT_HANDOFF_IDLE_MINUTES = 30.0
+# A customer-service account: its prefix, @, the Official Account's WeChat ID.
+KF_ACCOUNT = re.compile(r"[A-Za-z0-9_.-]+@[A-Za-z0-9_.-]+")
 
 
 def valid_encoding_aes_key(key: str) -> bool:
@@ -69,6 +76,28 @@ SETTINGS = (
         positive,
         "a positive whole number",
     ),
+    Setting(
+        "late_answers",
+        "WECHAT_LATE_ANSWERS",
+        CUSTOMER_SERVICE,
+        accept=lambda mode: mode in (CUSTOMER_SERVICE, NEXT_MESSAGE),
+        requirement=f"{CUSTOMER_SERVICE} or {NEXT_MESSAGE}",
+    ),
+    Setting(
+        "handoff_account",
+        "WECHAT_HANDOFF_ACCOUNT",
+        "",
+        accept=lambda account: KF_ACCOUNT.fullmatch(account) is not None,
+        requirement="a customer-service account such as kf2001@gh_0123456789ab",
+    ),
+    Setting(
+        "handoff_idle_minutes",
+        "WECHAT_HANDOFF_IDLE_MINUTES",
+        DEFAULT_HANDOFF_IDLE_MINUTES,
+        float,
+        positive,
+        "a number of minutes above 0",
+    ),
 )
 
 
@@ -81,10 +110,18 @@ class WeChatSettings:
     api_base_url: str = WECHAT_API_BASE_URL
     reply_deadline: float = DEFAULT_REPLY_DEADLINE
     max_text_chars: int = DEFAULT_MAX_TEXT_CHARS
+    late_answers: str = CUSTOMER_SERVICE
+    handoff_account: str = ""  # empty: 转人工 gets the 12333 pointer
+    handoff_idle_minutes: float = DEFAULT_HANDOFF_IDLE_MINUTES
 
     @property
     def safe_mode(self) -> bool:
         return bool(self.encoding_aes_key)
+
+    @property
+    def keeps_late_answers(self) -> bool:
+        """Late answers wait for the follower's next message instead of being sent."""
+        return self.late_answers == NEXT_MESSAGE
 
 
 def load_settings(

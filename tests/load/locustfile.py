@@ -16,7 +16,7 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
+from common import user_events
 from locust import HttpUser, constant, events, task
 from locust.exception import StopUser
 
@@ -67,19 +67,11 @@ class Citizen(HttpUser):
         raise StopUser()
 
 
-def stored_user_turns(host, sender, token):
-    response = requests.get(
-        f"{host}/conversations/{sender}/tracker", params={"token": token}, timeout=60
-    )
-    response.raise_for_status()
-    return sum(1 for event in response.json()["events"] if event["event"] == "user")
-
-
 @events.quitting.add_listener
 def report(environment, **_):
     token = os.environ.get("RASA_API_TOKEN", "")
     lost = sum(
-        max(0, sent - stored_user_turns(environment.host, sender, token))
+        max(0, sent - len(user_events(environment.host, sender, token)))
         for sender, sent in _sent.items()
     )
     total = environment.stats.total

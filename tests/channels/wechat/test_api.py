@@ -5,7 +5,8 @@ import asyncio
 import pytest
 
 from channels.wechat.api import CustomerServiceClient, WeChatApiError, token_lifetime
-from tests.fake_wechat_api import FakeWeChatApi
+from channels.wechat.state import LocalState
+from tests.fake_wechat_api import FakeWeChatApi, Session
 from tests.wechat_simulator import APP_ID, APP_SECRET
 from tools.servers import free_port
 
@@ -19,13 +20,29 @@ def api():
 
 def run_with_client(base_url, scenario, secret=APP_SECRET, clock=None):
     async def main():
-        client = CustomerServiceClient(
-            APP_ID, secret, base_url, **({"clock": clock} if clock else {})
-        )
+        tokens = LocalState(clock=clock) if clock else LocalState()
+        client = CustomerServiceClient(APP_ID, secret, base_url, tokens)
         try:
             return await scenario(client)
         finally:
             await client.close()
+
+    return asyncio.run(main())
+
+
+def run_with_replicas(base_url, scenario, replicas=2):
+    """Clients that share one state, as replicas share Redis."""
+
+    async def main():
+        tokens = LocalState()
+        clients = [
+            CustomerServiceClient(APP_ID, APP_SECRET, base_url, tokens) for _ in range(replicas)
+        ]
+        try:
+            return await scenario(clients)
+        finally:
+            for client in clients:
+                await client.close()
 
     return asyncio.run(main())
 
@@ -88,6 +105,31 @@ def test_concurrent_sends_share_one_token_request(api):
     run_with_client(api.url, scenario)
     assert len(api.token_requests) == 1
     assert len(api.sent_to("alice")) == 5
+
+
+def test_replicas_sharing_the_state_fetch_one_token_and_refresh_it_once(api):
+    async def scenario(clients):
+        await asyncio.gather(*(client.send_text("alice", "一") for client in clients * 3))
+        api.expire_tokens()
+        await asyncio.gather(*(client.send_text("alice", "二") for client in clients * 3))
+
+    run_with_replicas(api.url, scenario)
+    assert len(api.token_requests) == 2
+    assert [sent.access_token for sent in api.sent_to("alice")] == ["token-1"] * 6 + ["token-2"] * 6
+    assert {refused.access_token for refused in api.refused} == {"token-1"}
+
+
+def test_a_session_with_an_agent_is_opened_with_the_summary(api):
+    api.kf_accounts.add("kf2001@gh_test")
+
+    async def scenario(client):
+        await client.create_session("kf2001@gh_test", "alice", "咨询主题：社保卡丢了")
+        with pytest.raises(WeChatApiError) as raised:
+            await client.create_session("kf9999@gh_test", "alice", "没有这个客服")
+        return raised.value.errcode
+
+    assert run_with_client(api.url, scenario) == 65401
+    assert api.sessions_of("alice") == [Session("kf2001@gh_test", "alice", "咨询主题：社保卡丢了")]
 
 
 def test_long_replies_go_out_as_several_messages_in_order(api):

@@ -10,6 +10,7 @@ from channels.wechat.messages import (
     FixedAnswer,
     MalformedMessage,
     NoAnswer,
+    SessionClosed,
     dedupe_key,
     encrypted_part,
     inbound,
@@ -85,10 +86,25 @@ def test_menu_clicks_ask_about_the_buttons_intent():
 
 
 @pytest.mark.parametrize(
-    "event", ["unsubscribe", "VIEW", "SCAN", "LOCATION", "TEMPLATESENDJOBFINISH", "SOMETHING_NEW"]
+    "event",
+    [
+        "unsubscribe",
+        "VIEW",
+        "SCAN",
+        "LOCATION",
+        "TEMPLATESENDJOBFINISH",
+        "kf_create_session",
+        "kf_switch_session",
+        "SOMETHING_NEW",
+    ],
 )
 def test_other_events_get_no_answer(event):
     assert action_for(event_xml("o", event, EventKey="k")) == NoAnswer()
+
+
+def test_an_agent_closing_the_session_is_noted():
+    closed = event_xml("o", "kf_close_session", KfAccount="kf2001@gh_0123456789ab")
+    assert action_for(closed) == SessionClosed()
 
 
 def test_retries_share_a_key_and_different_events_in_one_second_do_not():

@@ -67,6 +67,10 @@ def test_empty_environment_variables_leave_the_file_values():
         ("encoding_aes_key", "too-short", "encoding_aes_key"),
         ("encoding_aes_key", "!" * 43, "encoding_aes_key"),
         ("api_base_url", "api.weixin.qq.com", "api_base_url"),
+        ("late_answers", "email", "late_answers"),
+        ("handoff_account", "kf2001", "handoff_account"),
+        ("handoff_account", "kf]]>@gh_x", "handoff_account"),
+        ("handoff_idle_minutes", "0", "handoff_idle_minutes"),
     ],
 )
 def test_invalid_values_are_reported_and_defaults_kept(setting, value, complaint):
@@ -78,3 +82,18 @@ def test_invalid_values_are_reported_and_defaults_kept(setting, value, complaint
 def test_encoding_aes_keys_are_43_base64_characters():
     assert valid_encoding_aes_key(ENCODING_AES_KEY)
     assert not valid_encoding_aes_key(ENCODING_AES_KEY[:-1])
+
+
+def test_late_answers_and_the_handoff_are_set_by_environment_variables():
+    settings, problems = load_settings(COMPLETE, {})
+    assert problems == [] and not settings.keeps_late_answers
+    assert settings.handoff_account == "" and settings.handoff_idle_minutes == 30
+    environ = {
+        "WECHAT_LATE_ANSWERS": "next_message",
+        "WECHAT_HANDOFF_ACCOUNT": "kf2001@gh_0123456789ab",
+        "WECHAT_HANDOFF_IDLE_MINUTES": "5",
+    }
+    settings, problems = load_settings(COMPLETE, environ)
+    assert problems == [] and settings.keeps_late_answers
+    assert settings.handoff_account == "kf2001@gh_0123456789ab"
+    assert settings.handoff_idle_minutes == 5
