@@ -50,8 +50,8 @@ def test_the_front_passes_on_the_channels_only():
         "/webhooks/wechat/",
     ]
     assert re.search(r"location / \{\s*return 404;", conf)
-    # Every channel, WeChat too, is spread over both replicas.
-    passes = dict(re.findall(r"location (/webhooks/\S+) \{\s*proxy_pass (\S+);", conf))
+    # Every channel, WeChat and the web chat too, is spread over both replicas.
+    passes = dict(re.findall(r"location (/\w\S+) \{\s*proxy_pass (\S+);", conf))
     assert passes == {location: "http://rasa" for location in locations if location != "/"}
     assert re.search(r"upstream rasa \{\s*server rasa-1:5005;\s*server rasa-2:5005;\s*\}", conf)
 
