@@ -296,10 +296,11 @@ class WeChatInput(AssistantChannel):
 
         remaining = self.settings.reply_deadline - (time.monotonic() - arrived)
         answer = await self.turns.result_within(key, openid, compute, remaining)
-        if answer is not None and (answer.transfer or len(answer.parts) <= 1):
+        passive = answer is not None and (answer.transfer or len(answer.parts) <= 1)
+        if passive and await self.turns.answer_passively(key):
             logger.debug("WeChat passive reply after %.3f s", time.monotonic() - arrived)
             return reply.transfer() if answer.transfer else reply.text(*answer.parts)
-        mine = await self.turns.hand_over(key)
+        mine = await self.turns.hand_over(key)  # None when it went out late meanwhile
         if self.settings.keeps_late_answers:
             if mine is None or not mine.parts:
                 return reply.text(PREPARING)

@@ -53,7 +53,7 @@ local turn = redis.call('HMGET', KEYS[1], 'lease_until', 'attempts', 'done')
 local now, lease = tonumber(ARGV[2]), tonumber(ARGV[3])
 if not turn[2] then
   redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'lease_until', now + lease, 'attempts', 1,
-             'done', 0, 'late', 0)
+             'done', 0, 'late', 0, 'passive', 0)
   redis.call('PEXPIRE', KEYS[1], math.floor(tonumber(ARGV[4]) * 1000))
   return 'started'
 end
@@ -83,9 +83,16 @@ if turn[3] == '1' then return 'deliver' end
 return 'done'
 """
 
+_ANSWER_PASSIVELY = """
+local turn = redis.call('HMGET', KEYS[1], 'late', 'done')
+if turn[2] ~= '1' or turn[1] ~= '0' then return 0 end
+redis.call('HSET', KEYS[1], 'passive', 1)
+return 1
+"""
+
 _HAND_OVER_TURN = """
-local turn = redis.call('HMGET', KEYS[1], 'late', 'done', 'result')
-if not turn[1] or turn[1] == '1' then return {'already', false} end
+local turn = redis.call('HMGET', KEYS[1], 'late', 'done', 'result', 'passive')
+if not turn[1] or turn[1] == '1' or turn[4] == '1' then return {'already', false} end
 redis.call('HSET', KEYS[1], 'late', 1)
 if turn[2] == '1' then return {'deliver', turn[3]} end
 return {'owner', false}
@@ -151,6 +158,7 @@ class RedisState:
         self._claim_turn = redis.register_script(_CLAIM_TURN)
         self._renew_turn = redis.register_script(_RENEW_TURN)
         self._finish_turn = redis.register_script(_FINISH_TURN)
+        self._answer_passively = redis.register_script(_ANSWER_PASSIVELY)
         self._hand_over_turn = redis.register_script(_HAND_OVER_TURN)
         self._delete_if = redis.register_script(_DELETE_IF)
         self._claim_deliveries = redis.register_script(_CLAIM_DELIVERIES)
@@ -182,6 +190,9 @@ class RedisState:
             keys=[self._key("turn", key)], args=[owner, json.dumps(result, ensure_ascii=False)]
         )
 
+    async def answer_turn_passively(self, key: str) -> bool:
+        return bool(await self._answer_passively(keys=[self._key("turn", key)]))
+
     async def hand_over_turn(self, key: str) -> Tuple[str, Optional[Dict[str, Any]]]:
         outcome, result = await self._hand_over_turn(keys=[self._key("turn", key)])
         if outcome not in (ALREADY, OWNER_DELIVERS) and result:
@@ -198,6 +209,7 @@ class RedisState:
             attempts=int(fields["attempts"]),
             done=fields.get("done") == "1",
             late=fields.get("late") == "1",
+            passive=fields.get("passive") == "1",
             result=json.loads(fields["result"]) if fields.get("result") else None,
         )
 

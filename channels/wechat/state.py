@@ -39,6 +39,7 @@ class TurnRecord:
     attempts: int
     done: bool
     late: bool
+    passive: bool
     result: Optional[Dict[str, Any]]
 
 
@@ -95,6 +96,7 @@ class LocalState:
                     "attempts": 1,
                     "done": False,
                     "late": False,
+                    "passive": False,
                     "result": None,
                 },
             )
@@ -116,9 +118,21 @@ class LocalState:
         turn.update(done=True, result=result)
         return DELIVER if turn["late"] else DONE
 
-    async def hand_over_turn(self, key: str) -> Tuple[str, Optional[Dict[str, Any]]]:
+    async def answer_turn_passively(self, key: str) -> bool:
+        """Notes that a request answers with the finished turn's result; False when the result
+        goes out late instead (then it must not be given)."""
         turn = self._turn(key)
-        if turn is None or turn["late"]:
+        if turn is None or not turn["done"] or turn["late"]:
+            return False
+        turn["passive"] = True
+        return True
+
+    async def hand_over_turn(self, key: str) -> Tuple[str, Optional[Dict[str, Any]]]:
+        """Marks the turn to go out late: DELIVER with the result when it is finished (the caller
+        sends it), OWNER_DELIVERS when its runner will, ALREADY when it went out late before or
+        was answered passively."""
+        turn = self._turn(key)
+        if turn is None or turn["late"] or turn["passive"]:
             return ALREADY, None
         turn["late"] = True
         if turn["done"]:

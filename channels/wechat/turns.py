@@ -7,7 +7,8 @@ state. A turn whose lease ran out was left by a runner that died: the next reque
 again, once. Results are kept long enough to answer every retry the same way.
 
 A request that runs out of time hands the turn over: its result goes out once, late, through
-`deliver` (by the runner when it finishes, or at once when it already has).
+`deliver` (by the runner when it finishes, or at once when it already has), unless a request
+has given it in its response already.
 """
 
 from __future__ import annotations
@@ -93,6 +94,11 @@ class Turns:
             if remaining <= 0:
                 return None
             await asyncio.sleep(min(POLL_SECONDS, remaining))
+
+    async def answer_passively(self, key: str) -> bool:
+        """Whether the answer may go back in the HTTP response; once it has, it never goes out
+        late, and once it went out late, it is never given in a response."""
+        return await self._state.answer_turn_passively(key)
 
     async def hand_over(self, key: str) -> Optional[Answer]:
         """Marks the turn's answer to go out late. The answer when this caller must deliver it

@@ -7,8 +7,9 @@ here: an answer that missed the deadline is awaited there before the follower's 
 Every fourth message is also posted again to the other replica shortly after, as WeChat
 retries a message. Per turn, an answer is one passive reply or customer-service messages:
 
-- duplicates: turns answered both passively and through the API, and messages the tracker
-  holds more than once (by MsgId);
+- duplicates: turns answered both in a response (to the message or its retry) and through
+  the API, retries answered differently, and messages the tracker holds more than once (by
+  MsgId);
 - lost: turns with neither within LATE_SECONDS, and messages the tracker does not hold.
 
 The figures go to LOAD_REPORT as JSON.
@@ -176,7 +177,9 @@ def report(environment, **_):
         stored_twice += sum(count - 1 for count in stored.values() if count > 1)
         stored_missing += sum(1 for msg_id in msg_ids if stored[str(msg_id)] == 0)
     answered = [turn["seconds"] for turn in _turns if turn["seconds"] is not None]
-    passive_and_late = sum(1 for turn in _turns if turn["passive"] and turn["late_messages"])
+    passive_and_late = sum(
+        1 for turn in _turns if (turn["reply"] or turn["retry_reply"]) and turn["late_messages"]
+    )
     retry_differs = sum(
         1
         for turn in _turns
@@ -198,6 +201,11 @@ def report(environment, **_):
         "max_ms": round(max(answered) * 1000) if answered else None,
         "passive_share": round(sum(t["passive"] for t in _turns) / max(1, len(_turns)), 3),
         "duplicates": passive_and_late + retry_differs + stored_twice,
+        "duplicates_by_kind": {
+            "answered in a response and through the API": passive_and_late,
+            "a retry answered differently": retry_differs,
+            "a message stored twice": stored_twice,
+        },
         "lost": unanswered + stored_missing,
         "token_fetches": len(API.token_requests),
         "failures": {

@@ -98,6 +98,26 @@ def test_a_late_turn_is_delivered_once_by_whoever_has_its_result(make_state):
     assert unknown == (ALREADY, None)
 
 
+def test_a_turn_answered_in_a_response_never_goes_out_late_and_the_other_way_round(make_state):
+    async def scenario(state):
+        await state.claim_turn("passive", "a", LONG, LONG)
+        too_early = await state.answer_turn_passively("passive")
+        await state.finish_turn("passive", "a", {"parts": ["答复"]})
+        passive = [await state.answer_turn_passively("passive") for _ in range(2)]
+        handed = await state.hand_over_turn("passive")
+        await state.claim_turn("late", "a", LONG, LONG)
+        await state.hand_over_turn("late")
+        await state.finish_turn("late", "a", {"parts": ["晚了"]})
+        late = await state.answer_turn_passively("late")
+        record = await state.turn("passive")
+        return too_early, passive, handed, late, record.passive, record.late
+
+    too_early, passive, handed, late, marked, went_late = run(make_state, scenario)
+    assert too_early is False and passive == [True, True]  # every retry gets the same answer
+    assert handed == (ALREADY, None) and late is False
+    assert marked and not went_late
+
+
 def test_a_turn_whose_lease_ran_out_is_claimed_again_once(make_state):
     async def scenario(state):
         await state.claim_turn("k", "a", SHORT, LONG)

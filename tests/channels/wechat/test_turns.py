@@ -78,6 +78,31 @@ def test_an_answer_ready_when_handed_over_is_delivered_by_the_caller():
     assert mine == Answer(("一", "二")) and again is None and delivered == []
 
 
+def test_an_answer_given_in_a_response_is_not_delivered_late_by_a_request_out_of_time():
+    async def scenario():
+        a, b = replicas()
+        answer = await a.turns.result_within("k", "alice", slow(Answer(("答复",)), 0, []), 1.0)
+        given = await a.turns.answer_passively("k")
+        handed = await b.turns.hand_over("k")  # b ran out of time just before
+        await asyncio.sleep(0.1)
+        return answer, given, handed, a.delivered + b.delivered
+
+    answer, given, handed, delivered = asyncio.run(scenario())
+    assert answer == Answer(("答复",)) and given
+    assert handed is None and delivered == []
+
+
+def test_an_answer_handed_over_is_not_given_in_a_response_any_more():
+    async def scenario():
+        a, b = replicas()
+        answer = await a.turns.result_within("k", "alice", slow(Answer(("答复",)), 0, []), 1.0)
+        mine = await b.turns.hand_over("k")
+        return answer, mine, await a.turns.answer_passively("k")
+
+    answer, mine, given = asyncio.run(scenario())
+    assert answer == mine == Answer(("答复",)) and given is False
+
+
 def test_a_turn_left_by_a_replica_that_stopped_is_run_again_once_by_the_other():
     async def scenario():
         a, b = replicas()
