@@ -106,6 +106,23 @@ def test_the_same_rows_as_rasas_store_and_no_count_for_a_known_tracker(sqlite_st
     assert len(our_counts) == 1
 
 
+def test_rasas_store_and_ours_read_the_same_tracker_from_the_same_rows(sqlite_stores):
+    rasa_store, ours = sqlite_stores
+    conversation(ours, "citizen")
+    rasa_reading = SQLTrackerStore(DOMAIN, dialect="sqlite", db=ours.engine.url.database)
+
+    async def both():
+        return [await store.retrieve_full_tracker("citizen") for store in (ours, rasa_reading)] + [
+            await store.retrieve("citizen") for store in (ours, rasa_reading)
+        ]
+
+    full, rasa_full, latest, rasa_latest = asyncio.run(both())
+    assert [e.as_dict() for e in full.events] == [e.as_dict() for e in rasa_full.events]
+    assert [e.as_dict() for e in latest.events] == [e.as_dict() for e in rasa_latest.events]
+    assert full.current_state() == rasa_full.current_state()
+    assert len(full.events) > len(latest.events) > 5
+
+
 def test_a_tracker_the_store_has_not_seen_is_counted(sqlite_stores):
     _, ours = sqlite_stores
     conversation(ours, "citizen")
