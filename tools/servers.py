@@ -122,17 +122,18 @@ def start(
     return wait_until_ready(launch(name, command, port, log_dir, env), ready_path, timeout)
 
 
+def launch_action_server(
+    log_dir: Path, port: Optional[int] = None, name: str = "action-server"
+) -> Server:
+    """Starts the action server without waiting for it (ready at /health)."""
+    port = port or free_port()
+    return launch(name, [str(BIN / "rasa"), "run", "actions", "--port", str(port)], port, log_dir)
+
+
 def start_action_server(
     log_dir: Path, port: Optional[int] = None, name: str = "action-server"
 ) -> Server:
-    port = port or free_port()
-    return start(
-        name,
-        [str(BIN / "rasa"), "run", "actions", "--port", str(port)],
-        port,
-        "/health",
-        log_dir,
-    )
+    return wait_until_ready(launch_action_server(log_dir, port, name), "/health")
 
 
 def launch_rasa_server(
