@@ -27,7 +27,7 @@ NLU_MIN_real_questions ?= 0.91
 NLU_MIN_phone_style ?= 0.88
 
 TRAINING_DATA := $(shell find data/nlu data/rules data/stories -name '*.yml')
-PIPELINE_INPUTS := $(wildcard nlp/*.py) knowledge/regions.py knowledge/data.py \
+PIPELINE_INPUTS := nlp/build_spacy_zh.py nlp/segmenter.py knowledge/regions.py knowledge/data.py \
   data/segmentation/user_dict.txt data/entities/regions.yml
 
 # Quiet, offline-friendly defaults for Rasa and TensorFlow.

@@ -140,10 +140,26 @@ def offered_options(tracker: Tracker) -> List[Option]:
 
 
 class ValidateConsultationForm(FormValidationAction):
-    """Chooses the questions for the topic and reads every reply (understanding/replies.py)."""
+    """Chooses the questions for the topic and reads every reply (understanding/replies.py).
+
+    It needs no domain, so Rasa sends none (endpoints: enable_selective_domain): the slots are
+    filled by Rasa from the reply's text, never extracted here, and the form always names the
+    next question itself, since `required_slots` is its own."""
 
     def name(self) -> Text:
         return "validate_consultation_form"
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> List[EventType]:
+        return []
+
+    async def next_requested_slot(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> Optional[EventType]:
+        required = await self.required_slots([], dispatcher, tracker, domain)
+        missing = (slot for slot in required if tracker.slots.get(slot) is None)
+        return SlotSet(REQUESTED_SLOT, next(missing, None))
 
     async def required_slots(
         self,

@@ -12,17 +12,25 @@ OURS_ONLY = {
     "SpacyNLP",
     "SpacyTokenizer",
     "SpacyEntityExtractor",
+    "nlp.spacy_entities.SpacyEntityExtractor",
     "RegexFeaturizer",
     "LexicalSyntacticFeaturizer",
     "nlp.replies.ReplyReader",
 }
+# Our subclasses of Rasa's components (same training, faster loading and answering) are Rasa's
+# own in the baseline.
+RASA_COMPONENTS = {"nlp.diet.DIETClassifier": "DIETClassifier"}
 
 
 def baseline_config(ours: Dict[str, Any]) -> Dict[str, Any]:
     """JiebaTokenizer → CountVectors (words) + CountVectors (char_wb 1–4) → DIET, with our
     DIET settings (epochs, seed) and the same fallback, so only the language pipeline differs."""
     baseline = copy.deepcopy(ours)
-    kept = [c for c in baseline["pipeline"] if c["name"] not in OURS_ONLY]
+    kept = [
+        {**c, "name": RASA_COMPONENTS.get(c["name"], c["name"])}
+        for c in baseline["pipeline"]
+        if c["name"] not in OURS_ONLY
+    ]
     baseline["pipeline"] = [{"name": "JiebaTokenizer"}] + kept
     baseline.pop("policies", None)
     return baseline

@@ -21,6 +21,8 @@ from sqlalchemy.engine.url import URL, make_url
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 DIALECTS = ("sqlite", "postgresql")
+# The profiles' tracker store: Rasa's SQL store, saving without a count (stores/).
+KNOWN_COUNT_STORE = "stores.sql_tracker_store.KnownCountSQLTrackerStore"
 _ENV_VAR = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -72,8 +74,8 @@ def tracker_store_config(document: Any, environ: Mapping[str, str]) -> Dict[str,
             "in memory and the console has nothing to read"
         )
     config = _expanded(document["tracker_store"], environ)
-    kind = str(config.get("type", "")).lower()
-    if kind != "sql":
+    kind = str(config.get("type", ""))
+    if kind.lower() != "sql" and kind != KNOWN_COUNT_STORE:
         raise SettingsError(
             f"the tracker store is of type {config.get('type')!r}; the console "
             "reads SQL tracker stores (SQLite or PostgreSQL) only"

@@ -17,7 +17,9 @@ RUN /opt/venv/bin/pip install --no-cache-dir -r requirements/build.txt \
 
 COPY knowledge/ knowledge/
 COPY understanding/ understanding/
+COPY inference/ inference/
 COPY nlp/ nlp/
+COPY policies/ policies/
 COPY data/ data/
 COPY channels/ channels/
 COPY stores/ stores/

@@ -19,6 +19,7 @@ import spacy
 from spacy.language import Language
 
 from knowledge.regions import REGIONS_FILE, Region, entity_patterns, load_regions
+from nlp.segmenter import TOKENIZER_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_USER_DICT = ROOT / "data" / "segmentation" / "user_dict.txt"
@@ -88,8 +89,10 @@ def drop_training_tables(segmenter) -> None:
 
 
 def chinese_pipeline(prune: bool = True) -> Language:
-    """A blank spaCy `zh` pipeline segmenting with pkuseg's shipped default model."""
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "pkuseg"}}})
+    """A blank spaCy `zh` pipeline segmenting with pkuseg's shipped default model, by the
+    tokenizer that saves it with the compact feature table (nlp/segmenter.py)."""
+    tokenizer = {"@tokenizers": TOKENIZER_NAME, "segmenter": "pkuseg"}
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
     # A path, never a model name: a name would make spacy_pkuseg download a model.
     nlp.tokenizer.initialize(pkuseg_model=str(pkuseg_default_model_dir()))
     if prune:
@@ -98,10 +101,16 @@ def chinese_pipeline(prune: bool = True) -> Language:
     return nlp
 
 
-def build_pipeline(user_dict: Path, regions_file: Path, prune: bool = True) -> Language:
+def build_pipeline(
+    user_dict: Path, regions_file: Path, prune: bool = True, compact: bool = True
+) -> Language:
+    """The pipeline; `prune` and `compact` say whether its pkuseg model is pruned and turned
+    into the compact table already in memory (saving it always writes the compact table)."""
     regions = load_regions(regions_file)
     nlp = chinese_pipeline(prune)
     nlp.tokenizer.pkuseg_update_user_dict(segmentation_words(read_word_list(user_dict), regions))
+    if compact:
+        nlp.tokenizer.compact()
     ruler = nlp.add_pipe("entity_ruler")
     ruler.add_patterns(entity_patterns(regions))
     nlp.meta["name"] = PIPELINE_NAME

@@ -16,6 +16,8 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.utils import spacy_utils
 from rasa.nlu.utils.spacy_utils import SpacyModel
 
+from nlp import segmenter  # noqa: F401  (registers the pipeline's tokenizer with spaCy)
+
 
 @lru_cache(maxsize=None)
 def _load_once(spacy_model_name: Text) -> SpacyModel:

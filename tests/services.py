@@ -19,6 +19,8 @@ import pytest
 import redis
 from psycopg2 import sql
 
+from console.settings import KNOWN_COUNT_STORE
+
 
 def _missing(what: str) -> None:
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
@@ -56,7 +58,7 @@ class Database:
 
     def tracker_store_yaml(self, host: str = "", port: int = 0) -> str:
         return (
-            "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
+            f"tracker_store:\n  type: {KNOWN_COUNT_STORE}\n  dialect: postgresql\n"
             f"  url: {host or self.host}\n  port: {port or self.port}\n  db: {self.name}\n"
             f'  username: {self.user}\n  password: "{self.password}"\n'
         )

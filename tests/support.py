@@ -67,3 +67,27 @@ class Conversation:
 
     def slots(self) -> Dict[str, Any]:
         return tracker(self.server, self.sender)["slots"]
+
+
+STORY_FILES = [ROOT / "tests" / "stories", ROOT / "data" / "stories"]
+
+
+def story_states(agent: Any) -> List[Any]:
+    """Every state of every story and test conversation at which the loaded agent predicts
+    an action, as trackers."""
+    from rasa.core.test import _create_data_generator
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    slots = agent.domain.slots
+    states = []
+    for path in STORY_FILES:
+        generator = _create_data_generator(str(path), agent, use_conversation_test_files=False)
+        for story in generator.generate_story_trackers():
+            events = list(story.events)
+            states += [
+                DialogueStateTracker.from_events(story.sender_id, events[:index], slots)
+                for index, event in enumerate(events)
+                if isinstance(event, ActionExecuted) and index > 0
+            ]
+    return states

@@ -70,20 +70,19 @@ class TcpProxy:
                     return
                 self._connections += [client, upstream]
                 self.accepted += 1
-            threading.Thread(target=self._pump, args=(client, upstream, 0.0), daemon=True).start()
-            threading.Thread(
-                target=self._pump, args=(upstream, client, self.delay), daemon=True
-            ).start()
+            threading.Thread(target=self._pump, args=(client, upstream, False), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, True), daemon=True).start()
 
-    @staticmethod
-    def _pump(source: socket.socket, target: socket.socket, delay: float) -> None:
+    def _pump(self, source: socket.socket, target: socket.socket, held: bool) -> None:
+        """Passes data on; answers (`held`) wait the proxy's delay at the time they arrive,
+        also on a connection that was open before (the Rasa server keeps one alive)."""
         try:
             while True:
                 data = source.recv(65536)
                 if not data:
                     break
-                if delay:
-                    time.sleep(delay)
+                if held and self.delay:
+                    time.sleep(self.delay)
                 target.sendall(data)
         except OSError:
             pass

@@ -3,6 +3,7 @@
 knowledge  ←  understanding  ←  actions (the action server)
                              ←  nlp, channels (the Rasa server)  ←  bench, tools
                              ←  console
+inference  ←  nlp, policies (the Rasa server's models)
 """
 
 import ast
@@ -17,8 +18,10 @@ PACKAGES = (
     "bench",
     "channels",
     "console",
+    "inference",
     "knowledge",
     "nlp",
+    "policies",
     "stores",
     "tests",
     "tools",
@@ -29,7 +32,9 @@ ALLOWED = {
     "knowledge": set(),
     "understanding": {"knowledge"},
     "actions": {"knowledge", "understanding"},
-    "nlp": {"knowledge", "understanding"},
+    "inference": set(),
+    "nlp": {"knowledge", "understanding", "inference"},
+    "policies": {"inference"},
     "channels": {"knowledge", "understanding"},
     "stores": set(),
     "console": {"knowledge", "understanding"},
@@ -106,7 +111,7 @@ def copied(dockerfile):
     "dockerfile, servers",
     [
         ("actions.Dockerfile", {"actions"}),
-        ("rasa.Dockerfile", {"channels", "nlp", "stores"}),
+        ("rasa.Dockerfile", {"channels", "nlp", "policies", "stores"}),
     ],
 )
 def test_each_image_copies_the_packages_its_server_runs_and_no_others(dockerfile, servers):

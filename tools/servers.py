@@ -122,17 +122,18 @@ def start(
     return wait_until_ready(launch(name, command, port, log_dir, env), ready_path, timeout)
 
 
+def launch_action_server(
+    log_dir: Path, port: Optional[int] = None, name: str = "action-server"
+) -> Server:
+    """Starts the action server without waiting for it (ready at /health)."""
+    port = port or free_port()
+    return launch(name, [str(BIN / "rasa"), "run", "actions", "--port", str(port)], port, log_dir)
+
+
 def start_action_server(
     log_dir: Path, port: Optional[int] = None, name: str = "action-server"
 ) -> Server:
-    port = port or free_port()
-    return start(
-        name,
-        [str(BIN / "rasa"), "run", "actions", "--port", str(port)],
-        port,
-        "/health",
-        log_dir,
-    )
+    return wait_until_ready(launch_action_server(log_dir, port, name), "/health")
 
 
 def launch_rasa_server(
@@ -149,8 +150,9 @@ def launch_rasa_server(
     """Starts the Rasa server with the trained model, without waiting for it.
 
     `credentials` is the project's file unless a file (Path) or a file's text (str) is given.
-    The endpoints file names the action server plus `stores` (YAML: tracker_store, lock_store;
-    by default conversations are kept in memory); `endpoints` replaces it altogether.
+    The endpoints file names the action server (sent no domain, as in the profiles) plus
+    `stores` (YAML: tracker_store, lock_store; by default conversations are kept in memory);
+    `endpoints` replaces it altogether.
     """
     if not MODEL.exists():
         raise RuntimeError(f"no trained model at {MODEL}; run 'make train'")
@@ -158,7 +160,9 @@ def launch_rasa_server(
     if endpoints is None:
         endpoints = log_dir / f"{name}-endpoints.yml"
         endpoints.write_text(
-            f'action_endpoint:\n  url: "{action_server_url}/webhook"\n{stores}', encoding="utf-8"
+            f'action_endpoint:\n  url: "{action_server_url}/webhook"\n'
+            f"  enable_selective_domain: true\n{stores}",
+            encoding="utf-8",
         )
     if isinstance(credentials, str):
         credentials_file = log_dir / f"{name}-credentials.yml"

@@ -30,6 +30,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.lock_store import LockError
 from rasa.core.tracker_store import FailSafeTrackerStore
 
+from channels.core.action_server import keep_action_server_session
 from channels.core.settings import Setting, positive, read_settings
 
 logger = logging.getLogger(__name__)
@@ -143,6 +144,9 @@ class TurnRunner:
         if not isinstance(output, CollectingOutputChannel):
             raise TypeError("TurnRunner needs a collecting output channel")
         fail_instead_of_forgetting(app)
+        agent = getattr(getattr(app, "ctx", None), "agent", None)
+        if agent is not None:
+            keep_action_server_session(agent)
         failures: List[str] = []
         token = _failed_actions.set(failures)
         try:

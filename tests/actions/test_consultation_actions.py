@@ -3,6 +3,7 @@
 import asyncio
 from datetime import date, timedelta
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -16,6 +17,7 @@ from actions.conversation import ActionRepeat, ActionShowMenu
 from knowledge.periods import Contribution, Employment, add_months
 from knowledge.questions import UNKNOWN
 from knowledge.topics import all_question_slots
+from tests.support import ROOT
 
 STATE_SLOTS = (
     "topic",
@@ -366,3 +368,40 @@ def test_repeat_says_the_last_turn_again():
 
 def test_ending_a_consultation_clears_the_question_and_the_form():
     assert [event["event"] for event in end_consultation()] == ["slot", "active_loop"]
+
+
+# Rasa sends the action server no domain (endpoints: enable_selective_domain); the form must
+# answer every kind of reply exactly as it does with the full domain.
+WITHOUT_DOMAIN_CASES = {
+    "an answer": lambda: reply("card_findable", "找不回来了", topic="card_lost"),
+    "a button by number": lambda: reply(
+        "temporary_loss_done", "2", "goodbye", 0.9, TWO_BUTTONS, topic="card_lost"
+    ),
+    "an unclear reply": lambda: reply("years_paid", "这个嘛", topic="pension_contribution_gap"),
+    "a correction": lambda: reply(
+        "follow_up", "不对，是三年", topic="pension_contribution_gap", years_paid=paid(5)
+    ),
+    "a goodbye midway": lambda: reply("card_findable", "再见", "goodbye", 0.95, topic="card_lost"),
+    "another topic": lambda: reply(
+        "card_findable", "我想问养老金认证", "pension_certification", 0.95, topic="card_lost"
+    ),
+    "the last answer": lambda: reply(
+        "monthly_wage", "五千", topic="contract_not_signed", employment_duration=worked(3)
+    ),
+    "no topic": lambda: reply("card_findable", "找不回来了"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WITHOUT_DOMAIN_CASES))
+def test_the_form_answers_alike_without_the_domain(case):
+    from rasa.shared.core.domain import Domain
+
+    full_domain = Domain.load(str(ROOT / "domain.yml")).as_dict()
+    answers = []
+    for domain in (full_domain, {}):
+        dispatcher = CollectingDispatcher()
+        tracker_ = WITHOUT_DOMAIN_CASES[case]()
+        events = asyncio.run(ValidateConsultationForm().run(dispatcher, tracker_, domain))
+        answers.append((dispatcher.messages, events))
+    assert answers[0] == answers[1]
+    assert answers[0][1], "the form said nothing"

@@ -5,6 +5,8 @@ import requests
 from rasa.core.utils import read_endpoints_from_path
 from rasa.shared.exceptions import RasaException
 
+from console.settings import KNOWN_COUNT_STORE
+from stores.sql_tracker_store import KnownCountSQLTrackerStore
 from tools.servers import MODEL, ROOT, free_port, start
 
 # These tests start their own Rasa servers.
@@ -25,11 +27,17 @@ PRODUCTION_ENVIRONMENT = {
 }
 
 
+def test_the_profiles_name_the_projects_tracker_store():
+    store = KnownCountSQLTrackerStore
+    assert KNOWN_COUNT_STORE == f"{store.__module__}.{store.__name__}"
+
+
 def test_the_embedded_profile_keeps_conversations_in_sqlite_under_var():
     endpoints = read_endpoints_from_path(ROOT / "endpoints.yml")
-    assert endpoints.tracker_store.type == "SQL"
+    assert endpoints.tracker_store.type == KNOWN_COUNT_STORE
     assert endpoints.tracker_store.kwargs == {"dialect": "sqlite", "db": "var/conversations.db"}
     assert endpoints.action.url == "http://127.0.0.1:5055/webhook"
+    assert endpoints.action.kwargs == {"enable_selective_domain": True}
     # var/ is in every clone (Rasa's own commands write there before any make target runs),
     # its contents never in git.
     ignored = (ROOT / ".gitignore").read_text().splitlines()
@@ -43,8 +51,9 @@ def test_the_production_profile_takes_everything_from_the_environment(monkeypatc
     endpoints = read_endpoints_from_path(ROOT / "endpoints.production.yml")
     assert endpoints.action.url == "http://actions:5055/webhook"
     store = endpoints.tracker_store
+    assert endpoints.action.kwargs == {"enable_selective_domain": True}
     assert (store.type, store.url, store.kwargs["dialect"], store.kwargs["db"]) == (
-        "SQL",
+        KNOWN_COUNT_STORE,
         "db",
         "postgresql",
         "rasa",

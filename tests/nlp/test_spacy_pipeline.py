@@ -1,8 +1,12 @@
 """The built spaCy pipeline (models/spacy_zh): segmentation and province/city tagging."""
 
+import glob
+
 import pytest
 import spacy
+import yaml
 
+import nlp.segmenter  # noqa: F401  (registers the pipeline's tokenizer with spaCy)
 from tests.support import ROOT
 
 PIPELINE = ROOT / "models" / "spacy_zh"
@@ -89,27 +93,67 @@ def test_all_34_province_level_divisions_are_tagged(nlp):
         assert (province["name"], "province", province["name"]) in found, province["name"]
 
 
+def sentences(*patterns):
+    """The example sentences of the NLU files the glob patterns (under the root) find."""
+    from bench.entities import unmark
+
+    texts = []
+    for pattern in patterns:
+        for path in sorted(glob.glob(str(ROOT / pattern), recursive=True)):
+            for block in (yaml.safe_load(open(path, encoding="utf-8")) or {}).get("nlu") or []:
+                for line in (block.get("examples") or "").splitlines():
+                    if line.strip():
+                        texts.append(unmark(line.strip()[2:])[0])
+    return texts
+
+
 def test_pruned_features_segment_all_our_sentences_like_the_full_model(nlp):
     """The built pipeline drops pkuseg's near-zero features and its training-only bigram
-    table; no sentence may change."""
-    import glob
-
-    import yaml
-
+    table; no training sentence and none of the project's held-out set may change."""
     from nlp.build_spacy_zh import DEFAULT_REGIONS, DEFAULT_USER_DICT, build_pipeline
 
-    full = build_pipeline(DEFAULT_USER_DICT, DEFAULT_REGIONS, prune=False)
-    kept = len(nlp.tokenizer.pkuseg_seg.feature_extractor.feature_to_idx)
-    assert kept < 0.6 * len(full.tokenizer.pkuseg_seg.feature_extractor.feature_to_idx)
-    assert len(full.tokenizer.pkuseg_seg.feature_extractor.bigram) > 1_000_000
-    assert len(nlp.tokenizer.pkuseg_seg.feature_extractor.bigram) == 0
-    root = PIPELINE.parent.parent
-    texts = []
-    for path in sorted(glob.glob(str(root / "data" / "nlu" / "*.yml"))) + [
-        str(root / "tests" / "nlu" / "test_nlu.yml")
-    ]:
-        for block in yaml.safe_load(open(path, encoding="utf-8"))["nlu"]:
-            texts += [line.strip()[2:] for line in block["examples"].splitlines() if line.strip()]
+    full = build_pipeline(DEFAULT_USER_DICT, DEFAULT_REGIONS, prune=False, compact=False)
+    full_features = full.tokenizer.pkuseg_seg.feature_extractor
+    assert len(nlp.tokenizer.pkuseg_seg.features) < 0.6 * len(full_features.feature_to_idx)
+    assert len(full_features.bigram) > 1_000_000
+    texts = sentences("data/nlu/*.yml", "tests/nlu/test_nlu.yml")
     assert len(texts) > 2000
     differing = [text for text in texts if tokens(nlp, text) != tokens(full, text)]
     assert differing == []
+
+
+def test_the_compact_table_segments_every_sentence_like_pkusegs_own(nlp):
+    """The trie with float32 weights segments every training and held-out sentence as
+    pkuseg does with the same (pruned) features in its dict with float64 weights."""
+    from nlp.build_spacy_zh import DEFAULT_REGIONS, DEFAULT_USER_DICT, build_pipeline
+    from nlp.segmenter import CompactSegmenter
+
+    pruned = build_pipeline(DEFAULT_USER_DICT, DEFAULT_REGIONS, compact=False)
+    compact = nlp.tokenizer.pkuseg_seg
+    assert isinstance(compact, CompactSegmenter) and compact.weights.dtype.name == "float32"
+    assert not isinstance(pruned.tokenizer.pkuseg_seg, CompactSegmenter)
+    texts = sentences("data/nlu/**/*.yml", "tests/nlu/*.yml")
+    assert len(texts) > 4000
+    differing = [text for text in texts if tokens(nlp, text) != tokens(pruned, text)]
+    assert differing == []
+
+
+def test_the_compact_segmenter_finds_the_features_pkuseg_finds(nlp):
+    """Feature by feature, on sentences with digits, Latin letters and punctuation."""
+    from spacy_pkuseg import FeatureExtractor
+
+    from nlp.build_spacy_zh import DEFAULT_REGIONS, DEFAULT_USER_DICT, build_pipeline
+
+    full_table = build_pipeline(
+        DEFAULT_USER_DICT, DEFAULT_REGIONS, compact=False
+    ).tokenizer.pkuseg_seg
+    compact = nlp.tokenizer.pkuseg_seg
+    names = {index: name for name, index in full_table.feature_extractor.feature_to_idx.items()}
+    for text in ["我2024年5月入职", "社保卡APP登不上", "卡丢了！咋办？", "a", "12333"]:
+        nodes = list(FeatureExtractor.normalize_text(text))
+        ours = compact.node_features(nodes)
+        for index in range(len(nodes)):
+            expected = full_table.feature_extractor.get_node_features_idx(index, nodes)
+            assert [compact.features.restore_key(row) for row in ours[index]] == [
+                names[row] for row in expected
+            ]

@@ -1,0 +1,1 @@
+"""Rasa's dialogue policies, predicting each next action once."""
