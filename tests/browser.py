@@ -40,9 +40,10 @@ def _missing(what: str) -> None:
     pytest.skip(what)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """A headless Chromium for the test session."""
+    """A headless Chromium for the tests of one module, closed after them (so that the tests
+    after them can run asyncio event loops of their own)."""
     yield from launched_chromium()
 
 

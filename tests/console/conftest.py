@@ -20,6 +20,7 @@ import pytest
 import requests
 
 from tests.browser import browser_page, chromium  # noqa: F401 (fixtures for the browser test)
+from tests.services import fresh_database
 from tools.servers import (  # noqa: F401 (ROOT for the tests)
     ROOT,
     Server,
@@ -162,9 +163,16 @@ def sqlite_assistant(tmp_path_factory, action_server):
 
 
 @pytest.fixture(scope="session")
-def postgres_assistant(tmp_path_factory, action_server, postgres):
+def console_postgres():
+    """A PostgreSQL database of the console's tests alone: the figures they check count every
+    conversation in it."""
+    yield from fresh_database()
+
+
+@pytest.fixture(scope="session")
+def postgres_assistant(tmp_path_factory, action_server, console_postgres):
     log_dir = tmp_path_factory.mktemp("console-postgres")
-    yield from _assistant(log_dir, action_server, postgres.tracker_store_yaml())
+    yield from _assistant(log_dir, action_server, console_postgres.tracker_store_yaml())
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
